@@ -1,0 +1,172 @@
+//! Form fields with inline French errors, wired to server actions.
+
+use leptos::prelude::*;
+
+use crate::domain::password::{check_password_shape, MIN_PASSWORD_CHARS};
+use crate::error::AppError;
+
+/// The error of the last submission, if it failed.
+pub fn error_of<T, S>(value: S) -> Signal<Option<AppError>>
+where
+    T: 'static,
+    S: With<Value = Option<Result<T, AppError>>> + Copy + Send + Sync + 'static,
+{
+    Signal::derive(move || value.with(|v| v.as_ref().and_then(|r| r.as_ref().err().cloned())))
+}
+
+/// The message attached to `field` by the last submission, if any.
+pub fn field_error<T, S>(value: S, field: &'static str) -> Signal<Option<String>>
+where
+    T: 'static,
+    S: With<Value = Option<Result<T, AppError>>> + Copy + Send + Sync + 'static,
+{
+    Signal::derive(move || {
+        value.with(|v| match v {
+            Some(Err(AppError::Invalid(errors))) => errors.get(field).map(str::to_string),
+            _ => None,
+        })
+    })
+}
+
+/// The alert at the top of a form: the error summary, or a refusal that belongs to no field.
+#[component]
+pub fn FormAlert(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+    move || {
+        error.get().map(|e| {
+            let items = match &e {
+                AppError::Invalid(fields) => fields.0.iter().map(|(_, m)| view! { <li>{m.clone()}</li> }).collect::<Vec<_>>(),
+                _ => Vec::new(),
+            };
+            view! {
+                <div class="alert alert-error" role="alert" tabindex="-1">
+                    <p>{e.to_string()}</p>
+                    <ul>{items}</ul>
+                </div>
+            }
+        })
+    }
+}
+
+/// A labelled input with its hint and its error, accessible to screen readers.
+#[component]
+pub fn Field(
+    label: &'static str,
+    name: &'static str,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional, into)] value: Option<String>,
+    #[prop(optional)] required: bool,
+    #[prop(optional, into)] error: Option<Signal<Option<String>>>,
+    #[prop(optional)] inputmode: Option<&'static str>,
+) -> impl IntoView {
+    let error = error.unwrap_or_else(|| Signal::derive(|| None));
+    let id = format!("f-{name}");
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let described = {
+        let hint_id = hint_id.clone();
+        let error_id = error_id.clone();
+        move || {
+            let mut ids = Vec::new();
+            if hint.is_some() {
+                ids.push(hint_id.clone());
+            }
+            if error.get().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field" class:has-error=move || error.get().is_some()>
+            <label for=id.clone()>
+                {label}
+                {required.then(|| view! { <span class="required" aria-hidden="true">" *"</span> })}
+            </label>
+            <input
+                id=id
+                name=name
+                type=kind
+                autocomplete=autocomplete
+                inputmode=inputmode
+                value=value
+                required=required
+                aria-invalid=move || if error.get().is_some() { "true" } else { "false" }
+                aria-describedby=described
+            />
+            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
+            {move || error.get().map(|e| view! { <p class="error" id=error_id.clone()>{e}</p> })}
+        </div>
+    }
+}
+
+/// A new-password input that explains the rules as the user types (the server checks again,
+/// with the list of common passwords on top).
+#[component]
+pub fn NewPasswordField(
+    label: &'static str,
+    name: &'static str,
+    #[prop(into)] email: Signal<String>,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    let (password, set_password) = signal(String::new());
+    let live = move || {
+        let pw = password.get();
+        if pw.is_empty() {
+            return None;
+        }
+        Some(match check_password_shape(&pw, &email.get()) {
+            Ok(()) => (true, format!("{} caractères : longueur correcte.", pw.chars().count())),
+            Err(e) => (false, e.to_string()),
+        })
+    };
+    let id = format!("f-{name}");
+    view! {
+        <div class="field" class:has-error=move || error.get().is_some()>
+            <label for=id.clone()>{label}<span class="required" aria-hidden="true">" *"</span></label>
+            <input
+                id=id.clone()
+                name=name
+                type="password"
+                autocomplete="new-password"
+                required=true
+                minlength=MIN_PASSWORD_CHARS.to_string()
+                maxlength="128"
+                aria-describedby=format!("{id}-hint {id}-live")
+                aria-invalid=move || if error.get().is_some() { "true" } else { "false" }
+                on:input:target=move |ev| set_password.set(ev.target().value())
+            />
+            <p class="hint" id=format!("{id}-hint")>
+                "Au moins 12 caractères. Une phrase de plusieurs mots est idéale ; les mots de passe trop courants sont refusés."
+            </p>
+            <p class="live" id=format!("{id}-live") aria-live="polite">
+                {move || live().map(|(ok, msg)| view! { <span class=if ok { "ok" } else { "ko" }>{msg}</span> })}
+            </p>
+            {move || error.get().map(|e| view! { <p class="error">{e}</p> })}
+        </div>
+    }
+}
+
+/// A submit button that shows progress and cannot be pressed twice.
+#[component]
+pub fn Submit(label: &'static str, #[prop(into)] pending: Signal<bool>) -> impl IntoView {
+    view! {
+        <button type="submit" class="button primary" disabled=move || pending.get() aria-busy=move || pending.get().to_string()>
+            {move || if pending.get() { "Envoi en cours…" } else { label }}
+        </button>
+    }
+}
+
+/// Follows the server's answer with a full page load, so every part of the page (header,
+/// navigation) reflects the new session.
+pub fn go_to(path: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        if let Some(window) = web_sys::window() {
+            let _ = window.location().assign(path);
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = path;
+}

@@ -1,0 +1,107 @@
+//! The frame of every page: header with role-based navigation, flash message, footer.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use super::form::go_to;
+use super::use_session;
+use crate::auth::{FlashKind, Logout, Role, SessionUser};
+
+/// Navigation entries of each role: (label, path).
+fn nav_for(role: Role) -> &'static [(&'static str, &'static str)] {
+    match role {
+        Role::Trainer => &[("Mon espace", "/espace")],
+        Role::Staff => &[("Tableau de bord", "/equipe"), ("Comptes", "/equipe/comptes"), ("Emails envoyés", "/equipe/emails")],
+        Role::Centre => &[("Mon centre", "/centre")],
+    }
+}
+
+#[component]
+pub fn Header() -> impl IntoView {
+    let session = use_session();
+    view! {
+        <header class="site-header">
+            <div class="header-inner">
+                <a class="brand" href="/">
+                    <span class="brand-mark" aria-hidden="true">"MF"</span>
+                    <span class="brand-name">"Mission Formateur"</span>
+                </a>
+                <Suspense fallback=|| ()>
+                    {move || session.0.get().map(|info| {
+                        match info.ok().and_then(|i| i.user) {
+                            Some(user) => view! { <UserNav user/> }.into_any(),
+                            None => view! {
+                                <nav class="main-nav" aria-label="Navigation principale">
+                                    <A href="/connexion">"Se connecter"</A>
+                                    <a class="button primary small" href="/inscription">"Créer un compte formateur"</a>
+                                </nav>
+                            }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </div>
+        </header>
+    }
+}
+
+#[component]
+fn UserNav(user: SessionUser) -> impl IntoView {
+    let logout = ServerAction::<Logout>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(redirect)) = logout.value().get() {
+            go_to(&redirect.to);
+        }
+    });
+    let links = nav_for(user.role)
+        .iter()
+        .map(|(label, path)| view! { <A href=*path>{*label}</A> })
+        .collect::<Vec<_>>();
+    view! {
+        <nav class="main-nav" aria-label="Navigation principale">
+            {links}
+            <A href="/compte">"Mon compte"</A>
+            <span class="who" title=user.email.clone()>
+                {user.first_name.clone()}
+                <small>{user.role.label()}</small>
+            </span>
+            <ActionForm action=logout attr:class="inline">
+                <button type="submit" class="button ghost small">"Se déconnecter"</button>
+            </ActionForm>
+        </nav>
+    }
+}
+
+#[component]
+pub fn FlashBanner() -> impl IntoView {
+    let session = use_session();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                session.0.get().and_then(|r| r.ok()).and_then(|i| i.flash).map(|flash| {
+                    let class = match flash.kind {
+                        FlashKind::Success => "flash flash-success",
+                        FlashKind::Info => "flash flash-info",
+                        FlashKind::Warning => "flash flash-warning",
+                    };
+                    view! { <div class=class role="status">{flash.message}</div> }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn Footer() -> impl IntoView {
+    view! {
+        <footer class="site-footer">
+            <div class="footer-inner">
+                <p>"Mission Formateur — le partenaire des centres de formation et des formateurs indépendants."</p>
+                <nav aria-label="Liens légaux">
+                    <a href="/conditions">"Conditions d'utilisation"</a>
+                    <a href="/confidentialite">"Politique de confidentialité"</a>
+                    <a href="/contact">"Contact"</a>
+                </nav>
+            </div>
+        </footer>
+    }
+}

@@ -1,0 +1,20 @@
+//! The business rules of Mission Formateur: pure functions and value types, no I/O.
+//!
+//! Compiled into the server (which decides) and into the browser's WebAssembly (which explains).
+
+pub mod dates;
+pub mod eligibility;
+pub mod languages;
+pub mod password;
+pub mod values;
+
+pub use dates::{french_date, parse_date, short_date};
+pub use eligibility::{
+    evaluate, next_steps, Action, DomainRef, Eligibility, MissionRequirements, NextStep,
+    PassedTest, ProfileStatus, QualiopiCertificate, Refusal, RefusalCode, RetakeDelay,
+    RuleSettings, TestLevel, TestRef, TrainerFacts, TurnoverCeiling,
+};
+pub use values::{
+    Cefr, CompetenceLevel, Email, LearnerLevel, LegalStatus, Money, Nda, NativeRequirement, Phone,
+    PostalCode, Siren, Siret,
+};

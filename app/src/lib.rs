@@ -1,0 +1,96 @@
+//! Mission Formateur: pages, server functions and the pure business rules.
+
+pub mod auth;
+pub mod components;
+pub mod domain;
+pub mod error;
+#[cfg(feature = "ssr")]
+pub mod infra;
+pub mod pages;
+pub mod staff;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use crate::auth::pages::{AccountPage, ForgotPasswordPage, LoginPage, RegisterPage, ResetPasswordPage};
+use crate::components::layout::{FlashBanner, Footer, Header};
+use crate::components::SessionCtx;
+use crate::pages::*;
+use crate::staff::{AccountsPage, EmailsPage, StaffHomePage};
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="fr">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light"/>
+                <link rel="stylesheet" id="leptos" href="/pkg/mission-formateur.css"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Blocking: the header, guards and flash message are known before the first byte is sent,
+    // and the flash is removed from the session before the session is saved.
+    let session = Resource::new_blocking(|| (), |_| auth::get_session());
+    provide_context(SessionCtx(session));
+    // Lets end-to-end tests (and styles) know when the page has become interactive.
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+
+    view! {
+        <Title formatter=|text: String| if text.is_empty() { "Mission Formateur".to_string() } else { format!("{text} · Mission Formateur") }/>
+        <Router>
+            <a class="skip-link" href="#contenu">"Aller au contenu"</a>
+            <Header/>
+            <main id="contenu" tabindex="-1">
+                <FlashBanner/>
+                <ErrorBoundary fallback=|errors| view! {
+                    <section class="panel narrow">
+                        <h1>"Une erreur est survenue"</h1>
+                        <ul>
+                            {move || errors.get().into_iter().map(|(_, e)| view! { <li>{e.to_string()}</li> }).collect::<Vec<_>>()}
+                        </ul>
+                        <p><a href="/">"Retour à l'accueil"</a></p>
+                    </section>
+                }>
+                    <Routes fallback=NotFoundPage>
+                        <Route path=path!("/") view=HomePage/>
+                        <Route path=path!("/inscription") view=RegisterPage/>
+                        <Route path=path!("/connexion") view=LoginPage/>
+                        <Route path=path!("/mot-de-passe-oublie") view=ForgotPasswordPage/>
+                        <Route path=path!("/reinitialiser-mot-de-passe") view=ResetPasswordPage/>
+                        <Route path=path!("/compte") view=AccountPage/>
+                        <Route path=path!("/conditions") view=TermsPage/>
+                        <Route path=path!("/confidentialite") view=PrivacyPage/>
+                        <Route path=path!("/contact") view=ContactPage/>
+                        <Route path=path!("/espace") view=TrainerHomePage/>
+                        <Route path=path!("/centre") view=CentreHomePage/>
+                        <Route path=path!("/equipe") view=StaffHomePage/>
+                        <Route path=path!("/equipe/comptes") view=AccountsPage/>
+                        <Route path=path!("/equipe/emails") view=EmailsPage/>
+                    </Routes>
+                </ErrorBoundary>
+            </main>
+            <Footer/>
+        </Router>
+    }
+}

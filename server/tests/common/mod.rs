@@ -1,0 +1,213 @@
+//! Test harness: starts the real server on a free port with a fresh database (a SQLite file, or
+//! a new Postgres database) and talks to it over HTTP, as a browser would.
+
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use app::infra::config::Config;
+use app::infra::db::Db;
+use app::on_db;
+use leptos::config::LeptosOptions;
+use sqlx::Connection;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub fn postgres_base_url() -> String {
+    std::env::var("TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+/// A running server and what a test needs to drive it.
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub base: String,
+    pub db: Db,
+    pub database_url: String,
+    pub data_dir: PathBuf,
+    _dir: TempDir,
+}
+
+/// A temporary folder removed on drop.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new() -> Self {
+        let path = std::env::temp_dir().join(format!("mf-test-{}", rand::random::<u64>()));
+        std::fs::create_dir_all(&path).expect("temp dir");
+        Self(path)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Creates an empty Postgres database for one test, dropping those left by old runs.
+pub async fn fresh_postgres_database() -> String {
+    let base = postgres_base_url();
+    let mut admin = sqlx::PgConnection::connect(&base)
+        .await
+        .unwrap_or_else(|e| panic!("Postgres unreachable at {base} ({e}): start it or set TEST_POSTGRES_URL"));
+    let now = chrono::Utc::now().timestamp();
+    let old: Vec<String> = sqlx::query_scalar("SELECT datname FROM pg_database WHERE datname LIKE 'mf_test_%'")
+        .fetch_all(&mut admin)
+        .await
+        .unwrap_or_default();
+    for name in old {
+        let stamp: i64 = name.split('_').nth(2).and_then(|s| s.parse().ok()).unwrap_or(0);
+        if now - stamp > 3 * 3600 {
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).execute(&mut admin).await;
+        }
+    }
+    let name = format!("mf_test_{now}_{:x}", rand::random::<u32>());
+    sqlx::query(&format!("CREATE DATABASE \"{name}\"")).execute(&mut admin).await.expect("create test database");
+    let (prefix, _) = base.rsplit_once('/').expect("database URL with a database name");
+    format!("{prefix}/{name}")
+}
+
+pub struct Options {
+    pub site_url: Option<String>,
+    pub session_idle: Duration,
+    pub session_absolute: Duration,
+    pub database_url: Option<String>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self { site_url: None, session_idle: Duration::from_secs(3600), session_absolute: Duration::from_secs(86400), database_url: None }
+    }
+}
+
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, Options::default()).await
+}
+
+pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
+    let dir = TempDir::new();
+    let database_url = match (&options.database_url, backend) {
+        (Some(url), _) => url.clone(),
+        (None, Backend::Sqlite) => format!("sqlite://{}", dir.0.join("test.db").display()),
+        (None, Backend::Postgres) => fresh_postgres_database().await,
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let base = format!("http://{addr}");
+    let config = Config {
+        database_url: database_url.clone(),
+        site_url: options.site_url.clone().unwrap_or_else(|| base.clone()),
+        data_dir: dir.0.clone(),
+        smtp_url: None,
+        mail_from: "Mission Formateur <no-reply@mission-formateur.test>".into(),
+        demo_data: false,
+        session_idle: options.session_idle,
+        session_absolute: options.session_absolute,
+        db_max_connections: 5,
+    };
+    let leptos_options = LeptosOptions::builder()
+        .output_name("mission-formateur")
+        .site_root(dir.0.join("site").display().to_string())
+        .build();
+    let state = server::prepare(config, leptos_options).await.expect("prepare");
+    let db = state.db.clone();
+    let router = server::router(state).await.expect("router");
+    tokio::spawn(async move {
+        axum::serve(listener, router.into_make_service()).await.expect("serve");
+    });
+    TestApp { addr, base, db, database_url, data_dir: dir.0.clone(), _dir: dir }
+}
+
+/// A browser-like client: keeps cookies, sends the site's Origin on POST.
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+pub struct Reply {
+    pub status: u16,
+    pub body: serde_json::Value,
+    pub text: String,
+    pub headers: reqwest::header::HeaderMap,
+}
+
+impl TestApp {
+    /// Calls a server function by its registered path with form-encoded arguments.
+    pub async fn call(&self, client: &reqwest::Client, path: &str, args: &[(&str, &str)]) -> Reply {
+        let response = client
+            .post(format!("{}{}", self.base, path))
+            .header("Origin", &self.base)
+            .form(args)
+            .send()
+            .await
+            .expect("request");
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let text = response.text().await.expect("body");
+        let body = serde_json::from_str(&text).unwrap_or(serde_json::Value::Null);
+        Reply { status, body, text, headers }
+    }
+
+    pub async fn get(&self, client: &reqwest::Client, path: &str) -> (u16, String) {
+        let response = client.get(format!("{}{}", self.base, path)).send().await.expect("request");
+        let status = response.status().as_u16();
+        (status, response.text().await.expect("body"))
+    }
+
+    /// The body of the last email sent to `recipient`.
+    pub async fn last_email_to(&self, recipient: &str) -> Option<String> {
+        for _ in 0..50 {
+            let body: Option<Option<String>> = on_db!(&self.db, |pool| {
+                sqlx::query_scalar("SELECT body_text FROM emails WHERE recipient = $1 ORDER BY id DESC LIMIT 1")
+                    .bind(recipient)
+                    .fetch_optional(pool)
+                    .await
+            })
+            .expect("emails query");
+            if let Some(body) = body.flatten() {
+                return Some(body);
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        None
+    }
+
+    pub async fn email_count(&self, recipient: &str) -> i64 {
+        on_db!(&self.db, |pool| {
+            sqlx::query_scalar("SELECT COUNT(*) FROM emails WHERE recipient = $1").bind(recipient).fetch_one(pool).await
+        })
+        .expect("count")
+    }
+}
+
+/// Defines each listed async test once per backend: `sqlite::name` and `postgres::name`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::common::Backend::Sqlite).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::common::Backend::Postgres).await
+                }
+            )*
+        }
+    };
+}
