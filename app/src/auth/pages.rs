@@ -31,7 +31,7 @@ pub fn RegisterPage() -> impl IntoView {
                     <Field label="Nom" name="last_name" autocomplete="family-name" required=true error=field_error(value, "last_name")/>
                 </div>
                 <div class="field" class:has-error=move || field_error(value, "email").get().is_some()>
-                    <label for="f-email">"Adresse e-mail"<span class="required" aria-hidden="true">" *"</span></label>
+                    <label for="f-email" class="req">"Adresse e-mail"</label>
                     <input id="f-email" name="email" type="email" autocomplete="email" required=true
                         on:input:target=move |ev| set_email.set(ev.target().value())/>
                     {move || field_error(value, "email").get().map(|e| view! { <p class="error">{e}</p> })}

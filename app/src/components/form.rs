@@ -80,10 +80,7 @@ pub fn Field(
     };
     view! {
         <div class="field" class:has-error=move || error.get().is_some()>
-            <label for=id.clone()>
-                {label}
-                {required.then(|| view! { <span class="required" aria-hidden="true">" *"</span> })}
-            </label>
+            <label for=id.clone() class:req=required>{label}</label>
             <input
                 id=id
                 name=name
@@ -124,7 +121,7 @@ pub fn NewPasswordField(
     let id = format!("f-{name}");
     view! {
         <div class="field" class:has-error=move || error.get().is_some()>
-            <label for=id.clone()>{label}<span class="required" aria-hidden="true">" *"</span></label>
+            <label for=id.clone() class="req">{label}</label>
             <input
                 id=id.clone()
                 name=name

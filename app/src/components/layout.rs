@@ -54,12 +54,12 @@ fn UserNav(user: SessionUser) -> impl IntoView {
     });
     let links = nav_for(user.role)
         .iter()
-        .map(|(label, path)| view! { <A href=*path>{*label}</A> })
+        .map(|(label, path)| view! { <A href=*path exact=true>{*label}</A> })
         .collect::<Vec<_>>();
     view! {
         <nav class="main-nav" aria-label="Navigation principale">
             {links}
-            <A href="/compte">"Mon compte"</A>
+            <A href="/compte" exact=true>"Mon compte"</A>
             <span class="who" title=user.email.clone()>
                 {user.first_name.clone()}
                 <small>{user.role.label()}</small>
