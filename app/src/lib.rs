@@ -5,8 +5,12 @@ pub mod components;
 pub mod domain;
 pub mod error;
 #[cfg(feature = "ssr")]
+pub mod geo;
+#[cfg(feature = "ssr")]
 pub mod infra;
+pub mod notifications;
 pub mod pages;
+pub mod profile;
 pub mod staff;
 
 use leptos::prelude::*;
@@ -17,7 +21,10 @@ use leptos_router::path;
 use crate::auth::pages::{AccountPage, ForgotPasswordPage, LoginPage, RegisterPage, ResetPasswordPage};
 use crate::components::layout::{FlashBanner, Footer, Header};
 use crate::components::SessionCtx;
+use crate::notifications::NotificationsPage;
 use crate::pages::*;
+use crate::profile::pages::{AdministrativePage, BackgroundPage, DocumentsPage, ProfilePage};
+use crate::profile::review::{AuditPage, QueuePage, ReviewPage};
 use crate::staff::{AccountsPage, EmailsPage, StaffHomePage};
 
 /// The HTML document around the app, rendered on the server.
@@ -87,6 +94,14 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/equipe") view=StaffHomePage/>
                         <Route path=path!("/equipe/comptes") view=AccountsPage/>
                         <Route path=path!("/equipe/emails") view=EmailsPage/>
+                        <Route path=path!("/equipe/profils") view=QueuePage/>
+                        <Route path=path!("/equipe/profils/:id") view=ReviewPage/>
+                        <Route path=path!("/equipe/journal") view=AuditPage/>
+                        <Route path=path!("/profil") view=ProfilePage/>
+                        <Route path=path!("/profil/parcours") view=BackgroundPage/>
+                        <Route path=path!("/profil/administratif") view=AdministrativePage/>
+                        <Route path=path!("/profil/documents") view=DocumentsPage/>
+                        <Route path=path!("/notifications") view=NotificationsPage/>
                     </Routes>
                 </ErrorBoundary>
             </main>

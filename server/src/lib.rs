@@ -2,6 +2,7 @@
 //! endpoints. `main.rs` only parses the command line.
 
 pub mod demo;
+pub mod documents;
 pub mod security;
 
 use std::net::SocketAddr;
@@ -79,6 +80,8 @@ pub async fn router(state: AppState) -> Result<Router, StartError> {
     let pkg_dir = format!("{site_root}/{}", state.leptos_options.site_pkg_dir);
 
     let app = Router::new()
+        .route("/documents/{id}", get(documents::download))
+        .route("/profil/export", get(documents::export))
         .leptos_routes(&state, routes, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
@@ -110,9 +113,9 @@ async fn session_upkeep(
     next: middleware::Next,
 ) -> axum::response::Response {
     if auth.user.is_some() {
-        let now = chrono::Utc::now().timestamp();
+        let now = chrono::Utc::now().timestamp_millis();
         let auth_at: Option<i64> = auth.session.get(app::auth::AUTH_AT_KEY).await.ok().flatten();
-        let too_old = auth_at.is_none_or(|at| now - at > state.config.session_absolute.as_secs() as i64);
+        let too_old = auth_at.is_none_or(|at| now - at > state.config.session_absolute.as_millis() as i64);
         if too_old {
             if let Err(e) = auth.logout().await {
                 tracing::warn!(error = %e, "cannot end an expired session");
@@ -121,7 +124,7 @@ async fn session_upkeep(
             request.extensions_mut().insert(auth);
         } else {
             let seen: Option<i64> = auth.session.get("seen_at").await.ok().flatten();
-            if seen.is_none_or(|s| now - s >= 60) {
+            if seen.is_none_or(|s| now - s >= 60_000) {
                 let _ = auth.session.insert("seen_at", now).await;
             }
         }

@@ -258,14 +258,17 @@ async fn idle_and_absolute_session_expiry(backend: Backend) {
     assert!(whoami(&app, &browser).await.user.is_none(), "idle session should have expired");
 
     // Absolute: even an active session ends after the absolute limit.
-    let app = spawn_app_with(backend, Options { session_absolute: Duration::from_secs(2), ..Options::default() }).await;
+    let app = spawn_app_with(backend, Options { session_absolute: Duration::from_secs(3), ..Options::default() }).await;
     let browser = client();
+    let started = std::time::Instant::now();
     register(&app, &browser, "jeanne@exemple.fr").await;
-    for _ in 0..3 {
-        tokio::time::sleep(Duration::from_millis(700)).await;
-        assert!(whoami(&app, &browser).await.user.is_some());
+    for _ in 0..2 {
+        tokio::time::sleep(Duration::from_millis(600)).await;
+        if started.elapsed() < Duration::from_millis(2500) {
+            assert!(whoami(&app, &browser).await.user.is_some(), "active session ended too early");
+        }
     }
-    tokio::time::sleep(Duration::from_millis(1200)).await;
+    tokio::time::sleep(Duration::from_millis(3500).saturating_sub(started.elapsed())).await;
     assert!(whoami(&app, &browser).await.user.is_none(), "absolute lifetime should have ended the session");
 }
 

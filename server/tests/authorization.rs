@@ -23,6 +23,9 @@ enum Access {
 /// check, not from argument parsing) and who may call it.
 fn catalogue() -> Vec<(&'static str, Vec<(&'static str, &'static str)>, Access)> {
     use app::auth::*;
+    use app::notifications::*;
+    use app::profile::review::*;
+    use app::profile::*;
     use app::staff::*;
     vec![
         (GetSession::PATH, vec![], Access::Anyone),
@@ -37,7 +40,55 @@ fn catalogue() -> Vec<(&'static str, Vec<(&'static str, &'static str)>, Access)>
         (ListEmails::PATH, vec![("page", "1")], Access::Staff),
         (ListAccounts::PATH, vec![("page", "1")], Access::Staff),
         (CreateAccount::PATH, vec![("role", "staff"), ("first_name", "A"), ("last_name", "B"), ("email", "new@exemple.fr")], Access::Staff),
+        (LoadMyProfile::PATH, vec![], Access::Trainer),
+        (
+            SaveIdentity::PATH,
+            vec![("first_name", "A"), ("last_name", "B"), ("mobile_phone", ""), ("address_line", ""), ("postal_code", ""), ("mobility_km", ""), ("presentation", "")],
+            Access::Trainer,
+        ),
+        (CommunesForPostalCode::PATH, vec![("postal_code", "69003")], Access::LoggedIn),
+        (AddExperience::PATH, vec![("role", "A"), ("organisation", "B"), ("start_date", "2020-01-01"), ("end_date", ""), ("description", "")], Access::Trainer),
+        (DeleteExperience::PATH, vec![("id", "1")], Access::Trainer),
+        (AddDiploma::PATH, vec![("kind", "diplome"), ("title", "A"), ("institution", ""), ("year", "2010")], Access::Trainer),
+        (DeleteDiploma::PATH, vec![("id", "1")], Access::Trainer),
+        (SaveDomain::PATH, vec![("domain_code", "excel"), ("years_experience", "3"), ("self_level", "expert")], Access::Trainer),
+        (RemoveDomain::PATH, vec![("domain_code", "excel")], Access::Trainer),
+        (SaveLanguage::PATH, vec![("language_code", "en"), ("cefr", "C1")], Access::Trainer),
+        (RemoveLanguage::PATH, vec![("language_code", "en")], Access::Trainer),
+        (
+            SaveAdministrative::PATH,
+            vec![
+                ("legal_status", ""), ("siret", ""), ("nda", ""), ("yearly_turnover", ""), ("qualiopi_number", ""),
+                ("qualiopi_valid_from", ""), ("qualiopi_valid_until", ""), ("urssaf_attestation_date", ""),
+            ],
+            Access::Trainer,
+        ),
+        (UploadDocument::PATH, vec![MULTIPART], Access::Trainer),
+        (DeleteDocument::PATH, vec![("id", "1")], Access::Trainer),
+        (SubmitProfile::PATH, vec![], Access::Trainer),
+        (DeleteMyAccount::PATH, vec![("password", "x"), ("confirmation", "SUPPRIMER")], Access::LoggedIn),
+        (ReviewQueue::PATH, vec![], Access::Staff),
+        (LoadStaffProfile::PATH, vec![("user_id", "1")], Access::Staff),
+        (
+            ReviewProfile::PATH,
+            vec![("user_id", "1"), ("decision", "valide"), ("reason_profil", ""), ("reason_parcours", ""), ("reason_administratif", ""), ("reason_documents", "")],
+            Access::Staff,
+        ),
+        (AuditEntries::PATH, vec![("page", "1")], Access::Staff),
+        (MyNotifications::PATH, vec![], Access::LoggedIn),
+        (MarkNotificationsRead::PATH, vec![], Access::LoggedIn),
     ]
+}
+
+/// Marks a server function whose arguments are sent as a multipart form.
+const MULTIPART: (&str, &str) = ("<multipart>", "");
+
+async fn call(app: &TestApp, client: &reqwest::Client, path: &str, args: &[(&str, &str)]) -> Reply {
+    if args.first() == Some(&MULTIPART) {
+        app.upload(client, path, "cv", "cv.pdf", b"%PDF-1.4 test".to_vec()).await
+    } else {
+        app.call(client, path, args).await
+    }
 }
 
 #[test]
@@ -53,7 +104,7 @@ async fn anonymous_and_trainer_calls_are_refused(backend: Backend) {
     let app = spawn_app(backend).await;
     let anonymous = client();
     let trainer = client();
-    let password = "cheval agrafe pile correcte";
+    let password = PASSWORD;
     let reply = app
         .call(
             &trainer,
@@ -63,16 +114,21 @@ async fn anonymous_and_trainer_calls_are_refused(backend: Backend) {
         .await;
     assert_eq!(reply.status, 200, "{}", reply.text);
 
+    let centre = app.logged_in(app::auth::Role::Centre, "centre@exemple.fr").await;
     for (path, args, access) in catalogue() {
         if access != Access::Anyone {
-            let reply = app.call(&anonymous, path, &args).await;
+            let reply = call(&app, &anonymous, path, &args).await;
             assert_eq!(reply.status, 401, "anonymous call to {path} ({access:?}) should be refused: {}", reply.text);
             assert_eq!(reply.body, serde_json::json!("Unauthenticated"), "{path}");
         }
         if matches!(access, Access::Staff | Access::Centre) {
-            let reply = app.call(&trainer, path, &args).await;
+            let reply = call(&app, &trainer, path, &args).await;
             assert_eq!(reply.status, 403, "trainer call to {path} ({access:?}) should be refused: {}", reply.text);
             assert_eq!(reply.body, serde_json::json!("Forbidden"), "{path}");
+        }
+        if matches!(access, Access::Staff | Access::Trainer) {
+            let reply = call(&app, &centre, path, &args).await;
+            assert_eq!(reply.status, 403, "centre call to {path} ({access:?}) should be refused: {}", reply.text);
         }
     }
 }

@@ -88,6 +88,7 @@ pub enum FlashKind {
 pub struct SessionInfo {
     pub user: Option<SessionUser>,
     pub flash: Option<Flash>,
+    pub unread_notifications: i64,
 }
 
 /// Where to go after a successful form.
@@ -122,7 +123,14 @@ pub async fn get_session() -> Result<SessionInfo, AppError> {
     use server::*;
     let session = auth_session().await?;
     let flash: Option<Flash> = session.session.remove(FLASH_KEY).await.unwrap_or_default();
-    Ok(SessionInfo { user: session.user.as_ref().map(AuthUser::to_session_user), flash })
+    let unread_notifications = match &session.user {
+        Some(user) => {
+            let state = app_state()?;
+            crate::notifications::server::unread_count(&state.db, user.id).await?
+        }
+        None => 0,
+    };
+    Ok(SessionInfo { user: session.user.as_ref().map(AuthUser::to_session_user), flash, unread_notifications })
 }
 
 #[server]

@@ -236,7 +236,7 @@ pub async fn log_in(session: &mut AuthSession, user: &AuthUser) -> Result<(), Ap
     session.login(user).await.map_err(|e| fail(&e))?;
     session
         .session
-        .insert(super::AUTH_AT_KEY, now().timestamp())
+        .insert(super::AUTH_AT_KEY, now().timestamp_millis())
         .await
         .map_err(|e| fail(&e))?;
     Ok(())

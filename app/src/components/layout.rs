@@ -10,8 +10,14 @@ use crate::auth::{FlashKind, Logout, Role, SessionUser};
 /// Navigation entries of each role: (label, path).
 fn nav_for(role: Role) -> &'static [(&'static str, &'static str)] {
     match role {
-        Role::Trainer => &[("Mon espace", "/espace")],
-        Role::Staff => &[("Tableau de bord", "/equipe"), ("Comptes", "/equipe/comptes"), ("Emails envoyés", "/equipe/emails")],
+        Role::Trainer => &[("Mon espace", "/espace"), ("Mon profil", "/profil")],
+        Role::Staff => &[
+            ("Tableau de bord", "/equipe"),
+            ("Profils à vérifier", "/equipe/profils"),
+            ("Comptes", "/equipe/comptes"),
+            ("Emails envoyés", "/equipe/emails"),
+            ("Journal", "/equipe/journal"),
+        ],
         Role::Centre => &[("Mon centre", "/centre")],
     }
 }
@@ -28,8 +34,11 @@ pub fn Header() -> impl IntoView {
                 </a>
                 <Suspense fallback=|| ()>
                     {move || session.0.get().map(|info| {
-                        match info.ok().and_then(|i| i.user) {
-                            Some(user) => view! { <UserNav user/> }.into_any(),
+                        match info.clone().ok().and_then(|i| i.user) {
+                            Some(user) => {
+                                let unread = info.as_ref().map(|i| i.unread_notifications).unwrap_or(0);
+                                view! { <UserNav user unread/> }.into_any()
+                            }
                             None => view! {
                                 <nav class="main-nav" aria-label="Navigation principale">
                                     <A href="/connexion">"Se connecter"</A>
@@ -45,7 +54,7 @@ pub fn Header() -> impl IntoView {
 }
 
 #[component]
-fn UserNav(user: SessionUser) -> impl IntoView {
+fn UserNav(user: SessionUser, unread: i64) -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     Effect::new(move |_| {
         if let Some(Ok(redirect)) = logout.value().get() {
@@ -59,6 +68,10 @@ fn UserNav(user: SessionUser) -> impl IntoView {
     view! {
         <nav class="main-nav" aria-label="Navigation principale">
             {links}
+            <A href="/notifications" exact=true attr:class="bell" attr:aria-label=format!("Notifications ({unread} non lues)")>
+                "Notifications"
+                {(unread > 0).then(|| view! { <span class="count">{unread}</span> })}
+            </A>
             <A href="/compte" exact=true>"Mon compte"</A>
             <span class="who" title=user.email.clone()>
                 {user.first_name.clone()}

@@ -6,6 +6,7 @@ pub mod dates;
 pub mod eligibility;
 pub mod languages;
 pub mod password;
+pub mod profile;
 pub mod values;
 
 pub use dates::{french_date, parse_date, short_date};

@@ -81,18 +81,42 @@ pub fn TrainerHomePage() -> impl IntoView {
 
 #[component]
 fn TrainerHome() -> impl IntoView {
+    use crate::profile::pages::StatusBadge;
     let session = use_session();
     let name = move || session.user().map(|u| u.first_name).unwrap_or_default();
+    let profile = Resource::new(|| (), |_| crate::profile::load_my_profile());
     view! {
         <section class="panel">
             <h1>"Bonjour " {name}</h1>
             <p class="lead">"Plus votre profil sera complet, plus vite vous pourrez postuler aux missions."</p>
+            <Suspense fallback=|| view! { <p class="muted">"Chargement…"</p> }>
+                {move || profile.get().map(|r| match r {
+                    Ok(p) => {
+                        let c = p.completeness.clone();
+                        let next = c.missing.iter().take(3).map(|m| view! { <li><a href=m.href.clone()>{m.label.clone()}</a></li> }).collect::<Vec<_>>();
+                        view! {
+                            <div class="card">
+                                <div class="title-row">
+                                    <h2>"Mon profil"</h2>
+                                    <StatusBadge status=p.status/>
+                                </div>
+                                <div class="meter" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=c.percent.to_string() aria-label="Profil complété">
+                                    <span style=format!("width: {}%", c.percent)></span>
+                                </div>
+                                <p class="muted">{format!("{} % complété", c.percent)}</p>
+                                {(!next.is_empty()).then(|| view! { <p>"À compléter en priorité :"</p><ul>{next}</ul> })}
+                                <a class="button primary" href="/profil">"Compléter mon profil"</a>
+                            </div>
+                        }.into_any()
+                    }
+                    Err(e) => view! { <crate::components::ErrorPanel error=e/> }.into_any(),
+                })}
+            </Suspense>
             <ol class="steps">
                 <li><h3>"PROFIL"</h3><p>"Vos coordonnées et votre zone de mobilité."</p></li>
                 <li><h3>"PARCOURS"</h3><p>"Expériences, diplômes, domaines enseignés, langues, et votre situation administrative (NDA obligatoire)."</p></li>
                 <li><h3>"TESTS DE COMPÉTENCES"</h3><p>"Le QCM Qualiopi et les tests de vos domaines, valables un an."</p></li>
             </ol>
-            <p><a href="/compte">"Gérer mon compte et mon mot de passe"</a></p>
         </section>
     }
 }

@@ -211,3 +211,62 @@ macro_rules! on_both_backends {
         }
     };
 }
+
+pub const PASSWORD: &str = "cheval agrafe pile correcte";
+
+impl TestApp {
+    /// Creates an account of any role directly in the database and logs a new client in.
+    pub async fn logged_in(&self, role: app::auth::Role, email: &str) -> reqwest::Client {
+        let hash = app::auth::server::hash_password(PASSWORD.to_string()).await.expect("hash");
+        let email_value = app::domain::Email::parse(email).expect("email");
+        app::auth::server::create_user(&self.db, &email_value, &hash, "Prénom", "Nom", role, true)
+            .await
+            .expect("create user")
+            .expect("new email");
+        let browser = client();
+        let reply = self
+            .call(&browser, <app::auth::Login as server_fn::ServerFn>::PATH, &[("email", email), ("password", PASSWORD)])
+            .await;
+        assert_eq!(reply.status, 200, "login {email}: {}", reply.text);
+        browser
+    }
+
+    /// Registers a trainer through the public form and returns the logged-in client.
+    pub async fn trainer(&self, email: &str) -> reqwest::Client {
+        let browser = client();
+        let reply = self
+            .call(
+                &browser,
+                <app::auth::Register as server_fn::ServerFn>::PATH,
+                &[
+                    ("first_name", "Jeanne"),
+                    ("last_name", "Dupont"),
+                    ("email", email),
+                    ("password", PASSWORD),
+                    ("password_confirm", PASSWORD),
+                    ("accept_terms", "on"),
+                ],
+            )
+            .await;
+        assert_eq!(reply.status, 200, "register {email}: {}", reply.text);
+        browser
+    }
+
+    /// Sends a multipart form to a server function.
+    pub async fn upload(&self, client: &reqwest::Client, path: &str, kind: &str, name: &str, bytes: Vec<u8>) -> Reply {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_string());
+        let form = reqwest::multipart::Form::new().text("kind", kind.to_string()).part("file", part);
+        let response = client
+            .post(format!("{}{}", self.base, path))
+            .header("Origin", &self.base)
+            .multipart(form)
+            .send()
+            .await
+            .expect("upload");
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let text = response.text().await.expect("body");
+        let body = serde_json::from_str(&text).unwrap_or(serde_json::Value::Null);
+        Reply { status, body, text, headers }
+    }
+}
