@@ -1,6 +1,7 @@
 //! Mission Formateur: pages, server functions and the pure business rules.
 
 pub mod auth;
+pub mod competence;
 pub mod components;
 pub mod domain;
 pub mod error;
@@ -19,6 +20,8 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::auth::pages::{AccountPage, ForgotPasswordPage, LoginPage, RegisterPage, ResetPasswordPage};
+use crate::competence::pages::{AttemptPage, ResultPage, TestIntroPage, TestsPage};
+use crate::competence::staff::{StaffBankPage, StaffTestsPage};
 use crate::components::layout::{FlashBanner, Footer, Header};
 use crate::components::SessionCtx;
 use crate::notifications::NotificationsPage;
@@ -102,6 +105,12 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/profil/administratif") view=AdministrativePage/>
                         <Route path=path!("/profil/documents") view=DocumentsPage/>
                         <Route path=path!("/notifications") view=NotificationsPage/>
+                        <Route path=path!("/tests") view=TestsPage/>
+                        <Route path=path!("/tests/tentative/:id") view=AttemptPage/>
+                        <Route path=path!("/tests/resultat/:id") view=ResultPage/>
+                        <Route path=path!("/tests/:code") view=TestIntroPage/>
+                        <Route path=path!("/equipe/tests") view=StaffTestsPage/>
+                        <Route path=path!("/equipe/tests/:code") view=StaffBankPage/>
                     </Routes>
                 </ErrorBoundary>
             </main>

@@ -1,10 +1,18 @@
-//! Demo data, loaded once on the first start of a local installation (`DEMO_DATA=1`).
+//! Demo data, loaded once on the first start of a local installation (`make run`): accounts of
+//! every role, trainer profiles at every stage, and real test attempts.
 
-use app::auth::server::{create_user, hash_password};
+use std::collections::HashMap;
+
+use app::auth::server::{create_user, hash_password, Ctx};
 use app::auth::Role;
+use app::competence::server as tests;
 use app::domain::Email;
-use app::infra::db::Db;
+use app::error::AppError;
+use app::infra::state::AppState;
 use app::on_db;
+use app::profile::review::server as review;
+use app::profile::server::{self as profiles, AdministrativeInput, IdentityInput};
+use app::profile::ReviewSection;
 
 /// Demo accounts: (role, email, password, first name, last name). Printed by `make run` and
 /// listed in README.md; never use them outside a local installation.
@@ -19,32 +27,159 @@ pub const DEMO_ACCOUNTS: &[(Role, &str, &str, &str, &str)] = &[
 
 const DEMO_FLAG: &str = "demo_loaded";
 
-async fn already_loaded(db: &Db) -> Result<bool, sqlx::Error> {
-    let found: Option<String> = on_db!(db, |pool| {
+async fn already_loaded(state: &AppState) -> Result<bool, sqlx::Error> {
+    let found: Option<String> = on_db!(&state.db, |pool| {
         sqlx::query_scalar("SELECT value FROM app_meta WHERE key = $1").bind(DEMO_FLAG).fetch_optional(pool).await
     })?;
     Ok(found.is_some())
 }
 
+fn text(e: impl std::fmt::Display) -> String {
+    e.to_string()
+}
+
 /// Loads the demo data unless it was loaded before. Returns whether it loaded anything.
-pub async fn load_once(db: &Db) -> Result<bool, String> {
-    if already_loaded(db).await.map_err(|e| e.to_string())? {
+pub async fn load_once(state: &AppState) -> Result<bool, String> {
+    if already_loaded(state).await.map_err(text)? {
         return Ok(false);
     }
+    let mut ids: HashMap<&str, i64> = HashMap::new();
     for (role, email, password, first, last) in DEMO_ACCOUNTS {
-        let email = Email::parse(email).map_err(|e| e.to_string())?;
-        let hash = hash_password((*password).to_string()).await.map_err(|e| e.to_string())?;
-        create_user(db, &email, &hash, first, last, *role, true).await.map_err(|e| e.to_string())?;
+        let address = Email::parse(email).map_err(text)?;
+        let hash = hash_password((*password).to_string()).await.map_err(text)?;
+        if let Some(id) = create_user(&state.db, &address, &hash, first, last, *role, true).await.map_err(text)? {
+            ids.insert(*email, id);
+        }
     }
-    on_db!(db, |pool| {
+    let staff = Ctx { user_id: ids.get("equipe@mission-formateur.test").copied().unwrap_or(0), role: Role::Staff };
+    let trainer = |email: &str| ids.get(email).copied().ok_or_else(|| format!("demo account {email} missing"));
+
+    // Camille: validated, office software in Lyon, micro-entrepreneur under the ceiling.
+    let camille = trainer("camille.martin@exemple.test")?;
+    fill(state, camille, "mme", "Camille", "Martin", "06 11 22 33 44", "8 quai Victor Augagneur", "69003", 40, "Formatrice bureautique depuis 12 ans, auprès d'adultes en reconversion.").await?;
+    domains(state, camille, &[("excel", 12, "expert_plus"), ("word", 10, "expert")]).await?;
+    admin(state, camille, "micro", "732 829 320 00074", "11 69 12345 69", true, "42 000", None).await?;
+    language(state, camille, "fr", "C2", true).await?;
+    profiles::add_experience(&state.db, camille, "Formatrice bureautique".into(), "AFPA Lyon".into(), "2014-09-01".into(), String::new(), "Excel et Word, du niveau débutant au niveau expert.".into()).await.map_err(text)?;
+    take(state, camille, "qualiopi", 100).await?;
+    take(state, camille, "excel", 100).await?;
+    take(state, camille, "word", 80).await?;
+    approve(state, &staff, camille).await?;
+
+    // James: validated, native English speaker in Bordeaux, Qualiopi-certified company.
+    let james = trainer("james.walker@exemple.test")?;
+    fill(state, james, "m", "James", "Walker", "07 55 44 33 22", "14 cours de l'Intendance", "33000", 60, "Native English trainer, business English and exam preparation.").await?;
+    domains(state, james, &[("anglais", 15, "expert_plus")]).await?;
+    admin(state, james, "societe", "552 100 554 00013", "72 33 09876 33", false, "", Some(("QUALI-2025-0412", "2025-03-01", "2028-02-28"))).await?;
+    language(state, james, "en", "C2", true).await?;
+    language(state, james, "fr", "B2", false).await?;
+    take(state, james, "qualiopi", 100).await?;
+    take(state, james, "anglais", 100).await?;
+    approve(state, &staff, james).await?;
+
+    // Karim: submitted, waiting for the staff's review.
+    let karim = trainer("karim.benali@exemple.test")?;
+    fill(state, karim, "m", "Karim", "Benali", "06 98 76 54 32", "21 rue Paradis", "13001", 30, "Comptable de formation, j'enseigne la gestion aux créateurs d'entreprise.").await?;
+    domains(state, karim, &[("comptabilite", 9, "expert")]).await?;
+    admin(state, karim, "micro", "443 061 841 00047", "93 13 05678 13", true, "31 500", None).await?;
+    profiles::submit(&state.db, karim).await.map_err(text)?;
+
+    // Sophie: a draft, partly filled.
+    let sophie = trainer("sophie.leroy@exemple.test")?;
+    fill(state, sophie, "mme", "Sophie", "Leroy", "06 45 67 89 01", "", "75011", 20, "").await?;
+    domains(state, sophie, &[("management", 7, "avance")]).await?;
+
+    on_db!(&state.db, |pool| {
         sqlx::query("INSERT INTO app_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
             .bind(DEMO_FLAG)
             .bind(chrono::Utc::now().to_rfc3339())
             .execute(pool)
-            .await.map(|r| r.rows_affected())
+            .await
+            .map(|r| r.rows_affected())
     })
-    .map_err(|e| e.to_string())?;
+    .map_err(text)?;
     Ok(true)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn fill(state: &AppState, user_id: i64, civility: &str, first: &str, last: &str, phone: &str, address: &str, postal: &str, km: i64, presentation: &str) -> Result<(), String> {
+    profiles::ensure_profile(&state.db, user_id).await.map_err(text)?;
+    let input = IdentityInput {
+        civility: Some(civility.into()),
+        first_name: first.into(),
+        last_name: last.into(),
+        mobile_phone: phone.into(),
+        address_line: address.into(),
+        postal_code: postal.into(),
+        commune_code: app::geo::communes(postal).first().map(|c| c.insee.to_string()),
+        mobility_km: km.to_string(),
+        accepts_onsite: true,
+        accepts_remote: true,
+        presentation: presentation.into(),
+    };
+    profiles::save_identity(&state.db, user_id, input).await.map_err(text)
+}
+
+async fn domains(state: &AppState, user_id: i64, list: &[(&str, i64, &str)]) -> Result<(), String> {
+    for (code, years, level) in list {
+        profiles::save_domain(&state.db, user_id, (*code).into(), years.to_string(), (*level).into()).await.map_err(text)?;
+    }
+    Ok(())
+}
+
+async fn language(state: &AppState, user_id: i64, code: &str, cefr: &str, mother_tongue: bool) -> Result<(), String> {
+    profiles::save_language(&state.db, user_id, code.into(), cefr.into(), mother_tongue).await.map_err(text)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn admin(state: &AppState, user_id: i64, status: &str, siret: &str, nda: &str, micro: bool, turnover: &str, qualiopi: Option<(&str, &str, &str)>) -> Result<(), String> {
+    let (number, from, until) = qualiopi.unwrap_or(("", "", ""));
+    let input = AdministrativeInput {
+        legal_status: status.into(),
+        siret: siret.into(),
+        nda: nda.into(),
+        micro_social: micro,
+        yearly_turnover: turnover.into(),
+        qualiopi_number: number.into(),
+        qualiopi_valid_from: from.into(),
+        qualiopi_valid_until: until.into(),
+        urssaf_attestation_date: String::new(),
+    };
+    profiles::save_administrative(&state.db, user_id, input).await.map_err(text)
+}
+
+async fn approve(state: &AppState, staff: &Ctx, user_id: i64) -> Result<(), String> {
+    profiles::submit(&state.db, user_id).await.map_err(text)?;
+    let none: Vec<(ReviewSection, String)> = Vec::new();
+    review::decide(state, staff, user_id, "valide", &none).await.map_err(text)
+}
+
+/// Takes a test for real: starts an attempt and answers `accuracy` % of its questions right.
+async fn take(state: &AppState, user_id: i64, code: &str, accuracy: usize) -> Result<(), String> {
+    let attempt_id = tests::start(&state.db, user_id, code).await.map_err(text)?;
+    let view = tests::attempt_view(&state.db, user_id, attempt_id).await.map_err(text)?;
+    let key: Vec<(i64, i64, bool)> = on_db!(&state.db, |pool| {
+        sqlx::query_as(
+            "SELECT o.question_id, o.id, o.correct FROM question_options o
+             JOIN attempt_questions aq ON aq.question_id = o.question_id WHERE aq.attempt_id = $1",
+        )
+        .bind(attempt_id)
+        .fetch_all(pool)
+        .await
+    })
+    .map_err(text)?;
+    let right_count = view.questions.len() * accuracy / 100;
+    for (i, q) in view.questions.iter().enumerate() {
+        let right = i < right_count;
+        let selected: Vec<String> = key
+            .iter()
+            .filter(|(question, _, correct)| *question == q.id && *correct == right)
+            .map(|(_, option, _)| option.to_string())
+            .take(if right { usize::MAX } else { 1 })
+            .collect();
+        tests::save_answer(&state.db, user_id, attempt_id, q.id, &selected.join(",")).await.map_err(|e: AppError| e.to_string())?;
+    }
+    tests::submit(&state.db, user_id, attempt_id).await.map_err(text)
 }
 
 /// The logins to print for a local user.

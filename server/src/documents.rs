@@ -121,3 +121,20 @@ pub async fn export(State(state): State<AppState>, auth: AuthSession) -> Respons
         _ => refuse(StatusCode::INTERNAL_SERVER_ERROR, "L'archive n'a pas pu être créée : réessayez."),
     }
 }
+
+/// A question bank as JSON, for staff.
+pub async fn export_bank(State(state): State<AppState>, auth: AuthSession, Path(code): Path<String>) -> Response {
+    if !auth.user.as_ref().is_some_and(|u| u.role == Role::Staff) {
+        return refuse(StatusCode::FORBIDDEN, "Réservé à l'équipe Mission Formateur.");
+    }
+    match app::competence::staff::server::export(&state.db, &code).await {
+        Ok(bank) => {
+            let json = serde_json::to_vec_pretty(&bank).unwrap_or_default();
+            let mut response = Body::from(json).into_response();
+            private_headers(&mut response, "application/json; charset=utf-8", &format!("{code}.json"));
+            response
+        }
+        Err(app::error::AppError::NotFound) => refuse(StatusCode::NOT_FOUND, "Test introuvable."),
+        Err(_) => refuse(StatusCode::INTERNAL_SERVER_ERROR, "Erreur : réessayez dans un instant."),
+    }
+}

@@ -49,6 +49,7 @@ pub enum StartError {
 pub async fn prepare(config: Config, leptos_options: LeptosOptions) -> Result<AppState, StartError> {
     let db = Db::connect(&config.database_url, config.db_max_connections).await?;
     db.migrate().await?;
+    app::competence::server::ensure_builtin_banks(&db).await.map_err(|e| StartError::Demo(format!("question banks: {e}")))?;
     let mailer = Mailer::new(config.smtp_url.as_deref(), config.outbox_dir(), &config.mail_from)?;
     Ok(AppState { leptos_options, db, config, mailer })
 }
@@ -82,6 +83,7 @@ pub async fn router(state: AppState) -> Result<Router, StartError> {
     let app = Router::new()
         .route("/documents/{id}", get(documents::download))
         .route("/profil/export", get(documents::export))
+        .route("/equipe/tests/{code}/export", get(documents::export_bank))
         .leptos_routes(&state, routes, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

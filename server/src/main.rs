@@ -89,7 +89,7 @@ async fn main() -> ExitCode {
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
             if config.demo_data {
-                match server::demo::load_once(&state.db).await {
+                match server::demo::load_once(&state).await {
                     Ok(true) => tracing::info!("demo data loaded"),
                     Ok(false) => {}
                     Err(e) => tracing::error!(error = %e, "demo data not loaded"),
@@ -104,7 +104,7 @@ async fn main() -> ExitCode {
             result
         }
         Command::Migrate => Ok(()),
-        Command::SeedDemo => match server::demo::load_once(&state.db).await {
+        Command::SeedDemo => match server::demo::load_once(&state).await {
             Ok(loaded) => {
                 if !loaded {
                     println!("Les données de démonstration étaient déjà chargées.");

@@ -10,10 +10,11 @@ use crate::auth::{FlashKind, Logout, Role, SessionUser};
 /// Navigation entries of each role: (label, path).
 fn nav_for(role: Role) -> &'static [(&'static str, &'static str)] {
     match role {
-        Role::Trainer => &[("Mon espace", "/espace"), ("Mon profil", "/profil")],
+        Role::Trainer => &[("Mon espace", "/espace"), ("Mon profil", "/profil"), ("Tests de compétences", "/tests")],
         Role::Staff => &[
             ("Tableau de bord", "/equipe"),
             ("Profils à vérifier", "/equipe/profils"),
+            ("Tests", "/equipe/tests"),
             ("Comptes", "/equipe/comptes"),
             ("Emails envoyés", "/equipe/emails"),
             ("Journal", "/equipe/journal"),

@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::dates::{add_months, french_date};
+use super::dates::french_date;
 use super::languages::language_name;
 use super::values::{Cefr, CompetenceLevel, LearnerLevel, LegalStatus, Money, Nda, NativeRequirement};
 
@@ -76,12 +76,21 @@ impl TestLevel {
     }
 }
 
-/// A competence test the trainer passed.
+/// A competence test the trainer passed, with the end of its validity (each test has its own
+/// validity period, one year by default: "les compétences doivent être validées chaque année").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PassedTest {
     pub domain_code: String,
     pub level: TestLevel,
     pub taken_on: NaiveDate,
+    pub valid_until: NaiveDate,
+}
+
+/// The last passed Qualiopi QCM.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QcmPass {
+    pub passed_on: NaiveDate,
+    pub valid_until: NaiveDate,
 }
 
 /// Which test a retake delay is about.
@@ -109,8 +118,8 @@ pub struct TrainerFacts {
     /// Last declared yearly turnover, excluding VAT.
     pub yearly_turnover: Option<Money>,
     pub qualiopi_certificate: Option<QualiopiCertificate>,
-    /// Date of the last passed Qualiopi QCM.
-    pub qualiopi_qcm_passed_on: Option<NaiveDate>,
+    /// The last passed Qualiopi QCM.
+    pub qualiopi_qcm: Option<QcmPass>,
     /// Passed competence tests; the most recent per domain counts.
     pub passed_tests: Vec<PassedTest>,
     pub retake_delays: Vec<RetakeDelay>,
@@ -128,7 +137,7 @@ impl TrainerFacts {
             micro_social: false,
             yearly_turnover: None,
             qualiopi_certificate: None,
-            qualiopi_qcm_passed_on: None,
+            qualiopi_qcm: None,
             passed_tests: Vec::new(),
             retake_delays: Vec::new(),
             mother_tongues: Vec::new(),
@@ -182,10 +191,6 @@ pub struct TurnoverCeiling {
 /// Settings of the rules, editable by staff; `Default` gives the documented values.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RuleSettings {
-    /// How long a passed competence test counts (12 months: "validées chaque année").
-    pub competence_test_validity_months: u32,
-    /// How long a passed Qualiopi QCM counts.
-    pub qualiopi_qcm_validity_months: u32,
     /// First day of the CPF subcontracting rules (décret n° 2023-1350).
     pub cpf_reform_start: NaiveDate,
     /// Micro-enterprise turnover ceilings, each in force from its date.
@@ -201,8 +206,6 @@ fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
 impl Default for RuleSettings {
     fn default() -> Self {
         Self {
-            competence_test_validity_months: 12,
-            qualiopi_qcm_validity_months: 12,
             cpf_reform_start: ymd(2024, 4, 1),
             turnover_ceilings: vec![
                 TurnoverCeiling { valid_from: ymd(2023, 1, 1), amount: Money::from_euros(77_700) },
@@ -217,14 +220,6 @@ impl RuleSettings {
     /// The ceiling in force on `date`: the latest one whose start is not after it.
     pub fn ceiling_at(&self, date: NaiveDate) -> Option<&TurnoverCeiling> {
         self.turnover_ceilings.iter().filter(|c| c.valid_from <= date).max_by_key(|c| c.valid_from)
-    }
-
-    pub fn test_valid_until(&self, taken_on: NaiveDate) -> NaiveDate {
-        add_months(taken_on, self.competence_test_validity_months)
-    }
-
-    pub fn qcm_valid_until(&self, taken_on: NaiveDate) -> NaiveDate {
-        add_months(taken_on, self.qualiopi_qcm_validity_months)
     }
 }
 
@@ -408,8 +403,8 @@ pub fn evaluate(
     let mut refusals = Vec::new();
     check_profile(trainer, &mut refusals);
     check_nda(trainer, &mut refusals);
-    check_qualiopi_qcm(trainer, today, settings, &mut refusals);
-    check_domain_test_and_level(trainer, mission, today, settings, &mut refusals);
+    check_qualiopi_qcm(trainer, today, &mut refusals);
+    check_domain_test_and_level(trainer, mission, today, &mut refusals);
     check_native_requirement(trainer, mission, &mut refusals);
     check_cpf(trainer, mission, settings, &mut refusals);
     Eligibility { refusals }
@@ -455,22 +450,17 @@ fn check_nda(trainer: &TrainerFacts, refusals: &mut Vec<Refusal>) {
 }
 
 /// Rule 3: the Qualiopi QCM is passed and still valid.
-fn check_qualiopi_qcm(
-    trainer: &TrainerFacts,
-    today: NaiveDate,
-    settings: &RuleSettings,
-    refusals: &mut Vec<Refusal>,
-) {
+fn check_qualiopi_qcm(trainer: &TrainerFacts, today: NaiveDate, refusals: &mut Vec<Refusal>) {
     let available_from = trainer.retake_from(&TestRef::QualiopiQcm, today);
     let action = Action::TakeQualiopiQcm { available_from };
-    match trainer.qualiopi_qcm_passed_on {
+    match &trainer.qualiopi_qcm {
         None => refusals.push(Refusal::new(
             RefusalCode::QualiopiQcmMissing,
             "Vous n'avez pas encore réussi le QCM Qualiopi : passez-le dans l'onglet Tests de compétences pour postuler.",
             vec![action],
         )),
-        Some(passed_on) => {
-            let valid_until = settings.qcm_valid_until(passed_on);
+        Some(qcm) => {
+            let valid_until = qcm.valid_until;
             if today > valid_until {
                 refusals.push(Refusal::new(
                     RefusalCode::QualiopiQcmExpired,
@@ -490,7 +480,6 @@ fn check_domain_test_and_level(
     trainer: &TrainerFacts,
     mission: &MissionRequirements,
     today: NaiveDate,
-    settings: &RuleSettings,
     refusals: &mut Vec<Refusal>,
 ) {
     let domain = &mission.domain;
@@ -516,7 +505,7 @@ fn check_domain_test_and_level(
         ));
         return;
     };
-    let valid_until = settings.test_valid_until(test.taken_on);
+    let valid_until = test.valid_until;
     if today > valid_until {
         refusals.push(Refusal::new(
             RefusalCode::DomainTestExpired,

@@ -30,22 +30,19 @@ fn ready_trainer() -> TrainerFacts {
         micro_social: false,
         yearly_turnover: None,
         qualiopi_certificate: None,
-        qualiopi_qcm_passed_on: Some(d(2026, 1, 10)),
+        qualiopi_qcm: Some(QcmPass { passed_on: d(2026, 1, 10), valid_until: d(2027, 1, 10) }),
         passed_tests: vec![
-            PassedTest {
-                domain_code: "excel".into(),
-                level: TestLevel::Competence(CompetenceLevel::ExpertPlus),
-                taken_on: d(2026, 2, 1),
-            },
-            PassedTest {
-                domain_code: "anglais".into(),
-                level: TestLevel::Language(Cefr::C2),
-                taken_on: d(2026, 2, 1),
-            },
+            pass("excel", TestLevel::Competence(CompetenceLevel::ExpertPlus), d(2026, 2, 1)),
+            pass("anglais", TestLevel::Language(Cefr::C2), d(2026, 2, 1)),
         ],
         retake_delays: vec![],
         mother_tongues: vec!["fr".into()],
     }
+}
+
+/// A pass valid one year, the default validity of competence tests.
+fn pass(domain: &str, level: TestLevel, taken_on: NaiveDate) -> PassedTest {
+    PassedTest { domain_code: domain.into(), level, taken_on, valid_until: crate::domain::dates::add_months(taken_on, 12) }
 }
 
 fn mission(domain: DomainRef, learners: LearnerLevel) -> MissionRequirements {
@@ -307,34 +304,30 @@ fn missing_and_expired_tests() {
     assert_eq!(codes(&no_test, &m), vec![RefusalCode::DomainTestMissing]);
 
     let mut old_test = ready_trainer();
-    old_test.passed_tests[0].taken_on = d(2025, 3, 3);
+    old_test.passed_tests[0] = pass("excel", TestLevel::Competence(CompetenceLevel::ExpertPlus), d(2025, 3, 3));
     let e = evaluate(&old_test, &m, today(), &settings);
     assert_eq!(e.codes(), vec![RefusalCode::DomainTestExpired]);
     assert_eq!(e.refusals[0].message, "Votre test Excel a expiré le 3 mars 2026 : repassez-le pour postuler.");
 
     // Valid up to and including its last day.
     let mut last_day = ready_trainer();
-    last_day.passed_tests[0].taken_on = d(2025, 5, 12);
+    last_day.passed_tests[0] = pass("excel", TestLevel::Competence(CompetenceLevel::ExpertPlus), d(2025, 5, 12));
     assert_eq!(codes(&last_day, &m), vec![]);
 
     let mut no_qcm = ready_trainer();
-    no_qcm.qualiopi_qcm_passed_on = None;
+    no_qcm.qualiopi_qcm = None;
     assert_eq!(codes(&no_qcm, &m), vec![RefusalCode::QualiopiQcmMissing]);
 
     let mut old_qcm = ready_trainer();
-    old_qcm.qualiopi_qcm_passed_on = Some(d(2025, 1, 2));
+    old_qcm.qualiopi_qcm = Some(QcmPass { passed_on: d(2025, 1, 2), valid_until: d(2026, 1, 2) });
     assert_eq!(codes(&old_qcm, &m), vec![RefusalCode::QualiopiQcmExpired]);
 }
 
 #[test]
 fn a_newer_pass_replaces_an_older_one() {
     let mut trainer = ready_trainer();
-    trainer.passed_tests[0].taken_on = d(2024, 1, 1);
-    trainer.passed_tests.push(PassedTest {
-        domain_code: "excel".into(),
-        level: TestLevel::Competence(CompetenceLevel::Expert),
-        taken_on: d(2026, 4, 1),
-    });
+    trainer.passed_tests[0] = pass("excel", TestLevel::Competence(CompetenceLevel::ExpertPlus), d(2024, 1, 1));
+    trainer.passed_tests.push(pass("excel", TestLevel::Competence(CompetenceLevel::Expert), d(2026, 4, 1)));
     assert_eq!(codes(&trainer, &mission(excel(), LearnerLevel::Beginner)), vec![]);
     assert_eq!(codes(&trainer, &mission(excel(), LearnerLevel::Expert)), vec![RefusalCode::CompetenceTooLow]);
 }
@@ -380,7 +373,7 @@ fn every_failing_rule_is_reported_at_once() {
     let mut trainer = ready_trainer();
     trainer.profile_status = ProfileStatus::Submitted;
     trainer.nda = None;
-    trainer.qualiopi_qcm_passed_on = None;
+    trainer.qualiopi_qcm = None;
     let trainer = with_level(trainer, "anglais", TestLevel::Language(Cefr::C1));
     let e = evaluate(&trainer, &m, today(), &RuleSettings::default());
     assert!(!e.can_apply());

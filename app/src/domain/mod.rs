@@ -7,12 +7,13 @@ pub mod eligibility;
 pub mod languages;
 pub mod password;
 pub mod profile;
+pub mod testing;
 pub mod values;
 
 pub use dates::{french_date, parse_date, short_date};
 pub use eligibility::{
     evaluate, next_steps, Action, DomainRef, Eligibility, MissionRequirements, NextStep,
-    PassedTest, ProfileStatus, QualiopiCertificate, Refusal, RefusalCode, RetakeDelay,
+    PassedTest, ProfileStatus, QcmPass, QualiopiCertificate, Refusal, RefusalCode, RetakeDelay,
     RuleSettings, TestLevel, TestRef, TrainerFacts, TurnoverCeiling,
 };
 pub use values::{

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::*;
-use crate::domain::eligibility::{PassedTest, QualiopiCertificate, RetakeDelay, TrainerFacts};
+use crate::domain::eligibility::{QualiopiCertificate, TrainerFacts};
 use crate::domain::languages::{is_known_language, language_name};
 use crate::domain::profile::{check_upload, completeness, DocumentKind, ProfileFacts, UploadError, MAX_DOCUMENT_BYTES};
 use crate::domain::{parse_date, Cefr, CompetenceLevel, LegalStatus, Money, Nda, Phone, PostalCode, Siret};
@@ -943,14 +943,16 @@ pub async fn submit(db: &Db, user_id: i64) -> Result<(), AppError> {
 // What the eligibility rules read
 
 pub async fn trainer_facts(db: &Db, user_id: i64) -> Result<TrainerFacts, AppError> {
-    let Some(row) = profile_row(db, user_id).await? else { return Ok(TrainerFacts::empty()) };
+    let (qcm, passed, delays) = crate::competence::server::results_for_rules(db, user_id).await?;
+    let Some(row) = profile_row(db, user_id).await? else {
+        return Ok(TrainerFacts { qualiopi_qcm: qcm, passed_tests: passed, retake_delays: delays, ..TrainerFacts::empty() });
+    };
     let mother_tongues: Vec<String> = on_db!(db, |pool| {
         sqlx::query_scalar("SELECT language_code FROM trainer_languages WHERE user_id = $1 AND mother_tongue = TRUE")
             .bind(user_id)
             .fetch_all(pool)
             .await
     })?;
-    let (qcm, passed, delays) = no_tests();
     Ok(TrainerFacts {
         profile_status: status_of(&row.status),
         nda: row.nda.as_deref().and_then(|n| Nda::parse(n).ok()),
@@ -961,16 +963,11 @@ pub async fn trainer_facts(db: &Db, user_id: i64) -> Result<TrainerFacts, AppErr
             (Some(valid_from), Some(valid_until)) => Some(QualiopiCertificate { valid_from, valid_until }),
             _ => None,
         },
-        qualiopi_qcm_passed_on: qcm,
+        qualiopi_qcm: qcm,
         passed_tests: passed,
         retake_delays: delays,
         mother_tongues,
     })
-}
-
-/// Used by `trainer_facts` until competence tests exist for a trainer.
-pub fn no_tests() -> (Option<NaiveDate>, Vec<PassedTest>, Vec<RetakeDelay>) {
-    (None, Vec::new(), Vec::new())
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,12 +1,12 @@
 //! Accounts over HTTP, on SQLite and on Postgres: registration, login, logout, throttling,
 //! password change and reset, sessions.
 
-mod common;
+
 
 use std::time::Duration;
 
 use app::auth::{ChangePassword, GetSession, Login, Logout, Register, RequestPasswordReset, ResetPassword, SessionInfo};
-use common::*;
+use crate::common::*;
 use server_fn::ServerFn;
 
 const PASSWORD: &str = "cheval agrafe pile correcte";

@@ -1,9 +1,9 @@
 //! Several stateless app nodes on one Postgres: a user logged in on one is recognised by another.
 
-mod common;
+
 
 use app::auth::{GetSession, Login, Register, SessionInfo};
-use common::*;
+use crate::common::*;
 use server_fn::ServerFn;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,13 +1,13 @@
 //! Trainer profiles over HTTP, on SQLite and Postgres: filling, submitting, staff review,
 //! confidentiality between trainers, uploads, export and erasure.
 
-mod common;
+
 
 use app::auth::Role;
 use app::domain::eligibility::ProfileStatus;
 use app::profile::review::*;
 use app::profile::*;
-use common::*;
+use crate::common::*;
 use server_fn::ServerFn;
 
 async fn my_profile(app: &TestApp, client: &reqwest::Client) -> MyProfile {

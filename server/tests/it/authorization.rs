@@ -1,12 +1,12 @@
 //! Every server function is a public HTTP endpoint: this walks all of them, anonymously and as a
 //! trainer, and expects a refusal except where an explicit allow-list says otherwise.
 
-mod common;
+
 
 use std::collections::BTreeMap;
 
 use app::auth::Register;
-use common::*;
+use crate::common::*;
 use server_fn::ServerFn;
 
 /// Who may call a server function.
@@ -23,6 +23,8 @@ enum Access {
 /// check, not from argument parsing) and who may call it.
 fn catalogue() -> Vec<(&'static str, Vec<(&'static str, &'static str)>, Access)> {
     use app::auth::*;
+    use app::competence::staff::*;
+    use app::competence::*;
     use app::notifications::*;
     use app::profile::review::*;
     use app::profile::*;
@@ -77,6 +79,29 @@ fn catalogue() -> Vec<(&'static str, Vec<(&'static str, &'static str)>, Access)>
         (AuditEntries::PATH, vec![("page", "1")], Access::Staff),
         (MyNotifications::PATH, vec![], Access::LoggedIn),
         (MarkNotificationsRead::PATH, vec![], Access::LoggedIn),
+        (ListTests::PATH, vec![], Access::Trainer),
+        (StartTest::PATH, vec![("code", "qualiopi")], Access::Trainer),
+        (LoadAttempt::PATH, vec![("attempt_id", "1")], Access::Trainer),
+        (SaveAnswer::PATH, vec![("attempt_id", "1"), ("question_id", "1"), ("selected", "1")], Access::Trainer),
+        (SubmitAttempt::PATH, vec![("attempt_id", "1")], Access::Trainer),
+        (AttemptResult::PATH, vec![("attempt_id", "1")], Access::Trainer),
+        (TestsOverview::PATH, vec![], Access::Staff),
+        (LoadBank::PATH, vec![("code", "qualiopi")], Access::Staff),
+        (
+            SaveTestSettings::PATH,
+            vec![("code", "qualiopi"), ("questions_per_attempt", "20"), ("time_limit_minutes", "25"), ("pass_mark_percent", "70"), ("validity_months", "12"), ("retake_delay_days", "7")],
+            Access::Staff,
+        ),
+        (
+            SaveQuestion::PATH,
+            vec![
+                ("code", "qualiopi"), ("question_id", "0"), ("kind", "single"), ("prompt", "Q"), ("topic", ""), ("cefr", ""),
+                ("explanation", ""), ("option_1", "A"), ("option_2", "B"), ("option_3", ""), ("option_4", ""), ("option_5", ""), ("correct_1", "on"),
+            ],
+            Access::Staff,
+        ),
+        (SetQuestionActive::PATH, vec![("question_id", "1"), ("active", "false")], Access::Staff),
+        (ImportBank::PATH, vec![MULTIPART], Access::Staff),
     ]
 }
 
