@@ -58,6 +58,9 @@ pub enum AppError {
     Invalid(FieldErrors),
     #[error("{0}")]
     Rejected(String),
+    /// The eligibility rules refuse: every reason, each with what to do about it.
+    #[error("Vous ne pouvez pas encore postuler à cette mission.")]
+    NotEligible(Vec<crate::domain::Refusal>),
     #[error("Trop de tentatives : réessayez dans {minutes} minute(s).")]
     Throttled { minutes: i64 },
     #[error("Une erreur est survenue de notre côté. Réessayez dans un instant ; si elle persiste, contactez l'équipe.")]
@@ -86,7 +89,7 @@ impl AppError {
             AppError::Unauthenticated => 401,
             AppError::Forbidden => 403,
             AppError::NotFound => 404,
-            AppError::Invalid(_) | AppError::Rejected(_) => 422,
+            AppError::Invalid(_) | AppError::Rejected(_) | AppError::NotEligible(_) => 422,
             AppError::Throttled { .. } => 429,
             AppError::Internal => 500,
             AppError::Transport(_) => 400,

@@ -9,6 +9,7 @@ pub mod error;
 pub mod geo;
 #[cfg(feature = "ssr")]
 pub mod infra;
+pub mod missions;
 pub mod notifications;
 pub mod pages;
 pub mod profile;
@@ -24,6 +25,9 @@ use crate::competence::pages::{AttemptPage, ResultPage, TestIntroPage, TestsPage
 use crate::competence::staff::{StaffBankPage, StaffTestsPage};
 use crate::components::layout::{FlashBanner, Footer, Header};
 use crate::components::SessionCtx;
+use crate::missions::centre::CentreHomePage;
+use crate::missions::pages::{MissionPage, MissionsPage};
+use crate::missions::staff_pages::{CentrePage, CentresPage, RulesPage, StaffMissionPage, StaffMissionsPage};
 use crate::notifications::NotificationsPage;
 use crate::pages::*;
 use crate::profile::pages::{AdministrativePage, BackgroundPage, DocumentsPage, ProfilePage};
@@ -110,6 +114,14 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/tests/resultat/:id") view=ResultPage/>
                         <Route path=path!("/tests/:code") view=TestIntroPage/>
                         <Route path=path!("/equipe/tests") view=StaffTestsPage/>
+                        <Route path=path!("/equipe/centres") view=CentresPage/>
+                        <Route path=path!("/equipe/centres/:id") view=CentrePage/>
+                        <Route path=path!("/equipe/missions") view=StaffMissionsPage/>
+                        <Route path=path!("/equipe/missions/nouvelle") view=StaffMissionPage/>
+                        <Route path=path!("/equipe/missions/:id") view=StaffMissionPage/>
+                        <Route path=path!("/equipe/reglages") view=RulesPage/>
+                        <Route path=path!("/missions") view=MissionsPage/>
+                        <Route path=path!("/missions/:id") view=MissionPage/>
                         <Route path=path!("/equipe/tests/:code") view=StaffBankPage/>
                     </Routes>
                 </ErrorBoundary>

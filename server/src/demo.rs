@@ -102,7 +102,7 @@ pub async fn load_once(state: &AppState) -> Result<bool, String> {
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn fill(state: &AppState, user_id: i64, civility: &str, first: &str, last: &str, phone: &str, address: &str, postal: &str, km: i64, presentation: &str) -> Result<(), String> {
+pub async fn fill(state: &AppState, user_id: i64, civility: &str, first: &str, last: &str, phone: &str, address: &str, postal: &str, km: i64, presentation: &str) -> Result<(), String> {
     profiles::ensure_profile(&state.db, user_id).await.map_err(text)?;
     let input = IdentityInput {
         civility: Some(civility.into()),
@@ -120,7 +120,7 @@ async fn fill(state: &AppState, user_id: i64, civility: &str, first: &str, last:
     profiles::save_identity(&state.db, user_id, input).await.map_err(text)
 }
 
-async fn domains(state: &AppState, user_id: i64, list: &[(&str, i64, &str)]) -> Result<(), String> {
+pub async fn domains(state: &AppState, user_id: i64, list: &[(&str, i64, &str)]) -> Result<(), String> {
     for (code, years, level) in list {
         profiles::save_domain(&state.db, user_id, (*code).into(), years.to_string(), (*level).into()).await.map_err(text)?;
     }
@@ -132,7 +132,7 @@ async fn language(state: &AppState, user_id: i64, code: &str, cefr: &str, mother
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn admin(state: &AppState, user_id: i64, status: &str, siret: &str, nda: &str, micro: bool, turnover: &str, qualiopi: Option<(&str, &str, &str)>) -> Result<(), String> {
+pub async fn admin(state: &AppState, user_id: i64, status: &str, siret: &str, nda: &str, micro: bool, turnover: &str, qualiopi: Option<(&str, &str, &str)>) -> Result<(), String> {
     let (number, from, until) = qualiopi.unwrap_or(("", "", ""));
     let input = AdministrativeInput {
         legal_status: status.into(),
@@ -148,14 +148,14 @@ async fn admin(state: &AppState, user_id: i64, status: &str, siret: &str, nda: &
     profiles::save_administrative(&state.db, user_id, input).await.map_err(text)
 }
 
-async fn approve(state: &AppState, staff: &Ctx, user_id: i64) -> Result<(), String> {
+pub async fn approve(state: &AppState, staff: &Ctx, user_id: i64) -> Result<(), String> {
     profiles::submit(&state.db, user_id).await.map_err(text)?;
     let none: Vec<(ReviewSection, String)> = Vec::new();
     review::decide(state, staff, user_id, "valide", &none).await.map_err(text)
 }
 
 /// Takes a test for real: starts an attempt and answers `accuracy` % of its questions right.
-async fn take(state: &AppState, user_id: i64, code: &str, accuracy: usize) -> Result<(), String> {
+pub async fn take(state: &AppState, user_id: i64, code: &str, accuracy: usize) -> Result<(), String> {
     let attempt_id = tests::start(&state.db, user_id, code).await.map_err(text)?;
     let view = tests::attempt_view(&state.db, user_id, attempt_id).await.map_err(text)?;
     let key: Vec<(i64, i64, bool)> = on_db!(&state.db, |pool| {

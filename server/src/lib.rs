@@ -76,6 +76,9 @@ pub async fn router(state: AppState) -> Result<Router, StartError> {
         .with_expiry(Expiry::OnInactivity(idle));
     let auth_layer = AuthManagerLayerBuilder::new(Backend::new(state.db.clone()), session_layer).build();
 
+    if state.config.broadcast_scheduler {
+        tokio::spawn(broadcast_scheduler(state.clone()));
+    }
     let routes = generate_route_list(App);
     let site_root = state.leptos_options.site_root.to_string();
     let pkg_dir = format!("{site_root}/{}", state.leptos_options.site_pkg_dir);
@@ -132,6 +135,29 @@ async fn session_upkeep(
         }
     }
     next.run(request).await
+}
+
+/// Once a minute, runs the daily broadcast when it is due. Every node runs this loop; the
+/// database lease lets only one of them send each day's digest.
+async fn broadcast_scheduler(state: AppState) {
+    use app::missions::server::{broadcast_due, last_run, run_broadcast};
+    let holder = format!("node-{}-{:08x}", std::process::id(), rand::random::<u32>());
+    let mut tick = tokio::time::interval(Duration::from_secs(60));
+    loop {
+        tick.tick().await;
+        let last = match last_run(&state.db, "broadcast").await {
+            Ok(last) => last,
+            Err(e) => {
+                tracing::warn!(error = %e, "broadcast scheduler cannot read its last run");
+                continue;
+            }
+        };
+        if broadcast_due(state.config.broadcast_time, last, chrono::Utc::now()) {
+            if let Err(e) = run_broadcast(&state, &holder).await {
+                tracing::error!(error = %e, "daily broadcast failed");
+            }
+        }
+    }
 }
 
 /// Reports whether this node can reach its database.

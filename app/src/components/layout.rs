@@ -10,14 +10,17 @@ use crate::auth::{FlashKind, Logout, Role, SessionUser};
 /// Navigation entries of each role: (label, path).
 fn nav_for(role: Role) -> &'static [(&'static str, &'static str)] {
     match role {
-        Role::Trainer => &[("Mon espace", "/espace"), ("Mon profil", "/profil"), ("Tests de compétences", "/tests")],
+        Role::Trainer => &[("Mon espace", "/espace"), ("Missions", "/missions"), ("Mon profil", "/profil"), ("Tests de compétences", "/tests")],
         Role::Staff => &[
             ("Tableau de bord", "/equipe"),
             ("Profils à vérifier", "/equipe/profils"),
+            ("Missions", "/equipe/missions"),
+            ("Centres", "/equipe/centres"),
             ("Tests", "/equipe/tests"),
             ("Comptes", "/equipe/comptes"),
             ("Emails envoyés", "/equipe/emails"),
             ("Journal", "/equipe/journal"),
+            ("Réglages", "/equipe/reglages"),
         ],
         Role::Centre => &[("Mon centre", "/centre")],
     }
@@ -28,34 +31,41 @@ pub fn Header() -> impl IntoView {
     let session = use_session();
     view! {
         <header class="site-header">
-            <div class="header-inner">
-                <a class="brand" href="/">
-                    <span class="brand-mark" aria-hidden="true">"MF"</span>
-                    <span class="brand-name">"Mission Formateur"</span>
-                </a>
-                <Suspense fallback=|| ()>
-                    {move || session.0.get().map(|info| {
-                        match info.clone().ok().and_then(|i| i.user) {
-                            Some(user) => {
-                                let unread = info.as_ref().map(|i| i.unread_notifications).unwrap_or(0);
-                                view! { <UserNav user unread/> }.into_any()
-                            }
-                            None => view! {
-                                <nav class="main-nav" aria-label="Navigation principale">
+            <Suspense fallback=|| view! { <div class="header-inner"><Brand/></div> }>
+                {move || session.0.get().map(|info| {
+                    match info.clone().ok().and_then(|i| i.user) {
+                        Some(user) => {
+                            let unread = info.as_ref().map(|i| i.unread_notifications).unwrap_or(0);
+                            view! { <UserHeader user unread/> }.into_any()
+                        }
+                        None => view! {
+                            <div class="header-inner">
+                                <Brand/>
+                                <nav class="user-nav" aria-label="Compte">
                                     <A href="/connexion">"Se connecter"</A>
                                     <a class="button primary small" href="/inscription">"Créer un compte formateur"</a>
                                 </nav>
-                            }.into_any(),
-                        }
-                    })}
-                </Suspense>
-            </div>
+                            </div>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
         </header>
     }
 }
 
 #[component]
-fn UserNav(user: SessionUser, unread: i64) -> impl IntoView {
+fn Brand() -> impl IntoView {
+    view! {
+        <a class="brand" href="/">
+            <span class="brand-mark" aria-hidden="true">"MF"</span>
+            <span class="brand-name">"Mission Formateur"</span>
+        </a>
+    }
+}
+
+#[component]
+fn UserHeader(user: SessionUser, unread: i64) -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     Effect::new(move |_| {
         if let Some(Ok(redirect)) = logout.value().get() {
@@ -67,20 +77,25 @@ fn UserNav(user: SessionUser, unread: i64) -> impl IntoView {
         .map(|(label, path)| view! { <A href=*path exact=true>{*label}</A> })
         .collect::<Vec<_>>();
     view! {
+        <div class="header-inner">
+            <Brand/>
+            <nav class="user-nav" aria-label="Compte">
+                <A href="/notifications" exact=true attr:class="bell" attr:aria-label=format!("Notifications ({unread} non lues)")>
+                    "Notifications"
+                    {(unread > 0).then(|| view! { <span class="count">{unread}</span> })}
+                </A>
+                <A href="/compte" exact=true>"Mon compte"</A>
+                <span class="who" title=user.email.clone()>
+                    {user.full_name()}
+                    <small>{user.role.label()}</small>
+                </span>
+                <ActionForm action=logout attr:class="inline">
+                    <button type="submit" class="button ghost small">"Se déconnecter"</button>
+                </ActionForm>
+            </nav>
+        </div>
         <nav class="main-nav" aria-label="Navigation principale">
-            {links}
-            <A href="/notifications" exact=true attr:class="bell" attr:aria-label=format!("Notifications ({unread} non lues)")>
-                "Notifications"
-                {(unread > 0).then(|| view! { <span class="count">{unread}</span> })}
-            </A>
-            <A href="/compte" exact=true>"Mon compte"</A>
-            <span class="who" title=user.email.clone()>
-                {user.first_name.clone()}
-                <small>{user.role.label()}</small>
-            </span>
-            <ActionForm action=logout attr:class="inline">
-                <button type="submit" class="button ghost small">"Se déconnecter"</button>
-            </ActionForm>
+            <div class="header-inner">{links}</div>
         </nav>
     }
 }

@@ -4,7 +4,9 @@
 
 pub mod dates;
 pub mod eligibility;
+pub mod geo;
 pub mod languages;
+pub mod missions;
 pub mod password;
 pub mod profile;
 pub mod testing;

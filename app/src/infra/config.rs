@@ -20,6 +20,10 @@ pub struct Config {
     pub session_idle: Duration,
     pub session_absolute: Duration,
     pub db_max_connections: u32,
+    /// Time of the daily mission broadcast, Paris local time.
+    pub broadcast_time: chrono::NaiveTime,
+    /// Run the broadcast scheduler on this node (every node may; one runs each day).
+    pub broadcast_scheduler: bool,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -50,6 +54,10 @@ impl Config {
             session_idle: Duration::from_secs(60 * env_u64("SESSION_IDLE_MINUTES", 120)),
             session_absolute: Duration::from_secs(3600 * env_u64("SESSION_ABSOLUTE_HOURS", 24)),
             db_max_connections: env_u64("DB_MAX_CONNECTIONS", 10) as u32,
+            broadcast_time: env("BROADCAST_TIME")
+                .and_then(|t| chrono::NaiveTime::parse_from_str(&t, "%H:%M").ok())
+                .unwrap_or_else(|| chrono::NaiveTime::from_hms_opt(7, 30, 0).unwrap_or_default()),
+            broadcast_scheduler: !matches!(env("BROADCAST_SCHEDULER").as_deref(), Some("0" | "false" | "no")),
         }
     }
 

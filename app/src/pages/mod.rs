@@ -122,20 +122,6 @@ fn TrainerHome() -> impl IntoView {
 }
 
 #[component]
-pub fn CentreHomePage() -> impl IntoView {
-    view! {
-        <PageTitle text="Mon centre"/>
-        <RequireRole role=Role::Centre>
-            <section class="panel">
-                <h1>"Espace centre de formation"</h1>
-                <p>"Votre centre confie la gestion de ses formateurs à Mission Formateur. Pour toute demande sur une mission, contactez l'équipe."</p>
-                <p><a href="/contact">"Contacter l'équipe"</a></p>
-            </section>
-        </RequireRole>
-    }
-}
-
-#[component]
 pub fn TermsPage() -> impl IntoView {
     view! {
         <PageTitle text="Conditions d'utilisation"/>

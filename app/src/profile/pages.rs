@@ -929,28 +929,29 @@ pub fn IdentitySummary(identity: Identity) -> impl IntoView {
     }
 }
 
+/// A list, or "Aucun élément" when it is empty.
+fn list_or_none<T: IntoView>(items: Vec<T>) -> impl IntoView {
+    if items.is_empty() {
+        view! { <p class="muted">"Non renseigné."</p> }.into_any()
+    } else {
+        view! { <ul class="plain">{items}</ul> }.into_any()
+    }
+}
+
 #[component]
 pub fn BackgroundSummary(profile: MyProfile) -> impl IntoView {
     view! {
         <h2>"Parcours"</h2>
         <h3>"Expériences"</h3>
-        <ul class="plain">
-            {profile.experiences.iter().map(|e| view! {
-                <li>{format!("{} — {} ({} – {})", e.role, e.organisation, french_date(e.start_date), e.end_date.map(french_date).unwrap_or_else(|| "en cours".into()))}</li>
-            }).collect::<Vec<_>>()}
-        </ul>
+        {list_or_none(profile.experiences.iter().map(|e| view! {
+            <li>{format!("{} — {} ({} – {})", e.role, e.organisation, french_date(e.start_date), e.end_date.map(french_date).unwrap_or_else(|| "en cours".into()))}</li>
+        }).collect::<Vec<_>>())}
         <h3>"Diplômes et certifications"</h3>
-        <ul class="plain">
-            {profile.diplomas.iter().map(|d| view! { <li>{format!("{} ({}) {}", d.title, d.year, d.institution)}</li> }).collect::<Vec<_>>()}
-        </ul>
+        {list_or_none(profile.diplomas.iter().map(|d| view! { <li>{format!("{} ({}) {}", d.title, d.year, d.institution)}</li> }).collect::<Vec<_>>())}
         <h3>"Domaines"</h3>
-        <ul class="plain">
-            {profile.domains.iter().map(|d| view! { <li>{format!("{} — {} an(s), niveau déclaré {}", d.label, d.years_experience, competence_label(&d.self_level))}</li> }).collect::<Vec<_>>()}
-        </ul>
+        {list_or_none(profile.domains.iter().map(|d| view! { <li>{format!("{} — {} an(s), niveau déclaré {}", d.label, d.years_experience, competence_label(&d.self_level))}</li> }).collect::<Vec<_>>())}
         <h3>"Langues"</h3>
-        <ul class="plain">
-            {profile.languages.iter().map(|l| view! { <li>{if l.mother_tongue { format!("{} (maternelle)", l.name) } else { format!("{} ({})", l.name, l.cefr) }}</li> }).collect::<Vec<_>>()}
-        </ul>
+        {list_or_none(profile.languages.iter().map(|l| view! { <li>{if l.mother_tongue { format!("{} (maternelle)", l.name) } else { format!("{} ({})", l.name, l.cefr) }}</li> }).collect::<Vec<_>>())}
     }
 }
 

@@ -208,7 +208,13 @@ pub async fn list_accounts(role: Option<String>, page: u32) -> Result<Page<Accou
 /// Staff create staff and centre accounts; the new user chooses a password through an
 /// invitation link (the same single-use mechanism as a password reset, valid 7 days).
 #[server]
-pub async fn create_account(role: String, first_name: String, last_name: String, email: String) -> Result<String, AppError> {
+pub async fn create_account(
+    role: String,
+    first_name: String,
+    last_name: String,
+    email: String,
+    centre_id: Option<i64>,
+) -> Result<String, AppError> {
     use crate::auth::server::*;
     use crate::domain::Email;
     use crate::error::FieldErrors;
@@ -232,6 +238,22 @@ pub async fn create_account(role: String, first_name: String, last_name: String,
                 errors.add("last_name", "Saisissez le nom.");
             }
             let email = errors.check("email", Email::parse(&email));
+            let centre_id = match (role, centre_id) {
+                (Some(Role::Centre), Some(id)) => {
+                    let exists: Option<i64> = crate::on_db!(&state.db, |pool| {
+                        sqlx::query_scalar("SELECT id FROM centres WHERE id = $1").bind(id).fetch_optional(pool).await
+                    })?;
+                    if exists.is_none() {
+                        errors.add("centre_id", "Ce centre n'existe pas.");
+                    }
+                    exists
+                }
+                (Some(Role::Centre), None) => {
+                    errors.add("role", "Un compte de centre se crée depuis la page du centre concerné.");
+                    None
+                }
+                _ => None,
+            };
             errors.into_result()?;
             let (Some(role), Some(email)) = (role, email) else { return Err(AppError::Internal) };
             // An unguessable password nobody knows: the invitation link sets the real one.
@@ -239,6 +261,11 @@ pub async fn create_account(role: String, first_name: String, last_name: String,
             let Some(user_id) = create_user(&state.db, &email, &placeholder, &first_name, &last_name, role, false).await? else {
                 return Err(AppError::field("email", "Un compte existe déjà avec cette adresse."));
             };
+            if let Some(centre_id) = centre_id {
+                crate::on_db!(&state.db, |pool| {
+                    sqlx::query("UPDATE users SET centre_id = $1 WHERE id = $2").bind(centre_id).bind(user_id).execute(pool).await.map(|r| r.rows_affected())
+                })?;
+            }
             tracing::info!(user_id, by = ctx.user_id, role = role.code(), "account created by staff");
             let token = create_token(&state.db, user_id, chrono::Duration::days(7)).await?;
             let body = format!(
@@ -381,7 +408,7 @@ fn Emails() -> impl IntoView {
 }
 
 #[component]
-pub fn Pager(page: u32, pages: u32, base: &'static str) -> impl IntoView {
+pub fn Pager(page: u32, pages: u32, #[prop(into)] base: String) -> impl IntoView {
     (pages > 1).then(|| {
         let link = move |p: u32| {
             let sep = if base.contains('?') { '&' } else { '?' };
@@ -455,7 +482,7 @@ fn Accounts() -> impl IntoView {
             </Suspense>
         </section>
         <section class="panel narrow">
-            <h2>"Créer un accès équipe ou centre"</h2>
+            <h2>"Créer un accès pour l'équipe"</h2>
             <p class="muted">"La personne reçoit un e-mail d'invitation pour choisir son mot de passe. Les formateurs, eux, s'inscrivent eux-mêmes."</p>
             {move || value.get().and_then(|r| r.ok()).map(|msg| view! { <div class="alert alert-success" role="status"><p>{msg}</p></div> })}
             <ActionForm action=create attr:class="form" attr:novalidate=true>
@@ -464,8 +491,8 @@ fn Accounts() -> impl IntoView {
                     <label for="f-role">"Type de compte"</label>
                     <select id="f-role" name="role">
                         <option value="staff">"Équipe Mission Formateur"</option>
-                        <option value="centre">"Centre de formation"</option>
                     </select>
+                    <p class="hint">"Les comptes des centres partenaires se créent depuis la page de chaque centre (menu Centres)."</p>
                     {move || field_error(value, "role").get().map(|e| view! { <p class="error">{e}</p> })}
                 </div>
                 <div class="row">

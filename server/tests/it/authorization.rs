@@ -25,6 +25,9 @@ fn catalogue() -> Vec<(&'static str, Vec<(&'static str, &'static str)>, Access)>
     use app::auth::*;
     use app::competence::staff::*;
     use app::competence::*;
+    use app::missions::centre::*;
+    use app::missions::staff::*;
+    use app::missions::*;
     use app::notifications::*;
     use app::profile::review::*;
     use app::profile::*;
@@ -42,6 +45,48 @@ fn catalogue() -> Vec<(&'static str, Vec<(&'static str, &'static str)>, Access)>
         (ListEmails::PATH, vec![("page", "1")], Access::Staff),
         (ListAccounts::PATH, vec![("page", "1")], Access::Staff),
         (CreateAccount::PATH, vec![("role", "staff"), ("first_name", "A"), ("last_name", "B"), ("email", "new@exemple.fr")], Access::Staff),
+        (SearchMissions::PATH, vec![("domain", ""), ("format", ""), ("max_km", ""), ("from", ""), ("sort", ""), ("page", "1")], Access::Trainer),
+        (LoadMission::PATH, vec![("mission_id", "1")], Access::Trainer),
+        (ApplyToMission::PATH, vec![("mission_id", "1"), ("message", "")], Access::Trainer),
+        (MyApplications::PATH, vec![], Access::Trainer),
+        (SetEmailDigest::PATH, vec![("enabled", "false")], Access::Trainer),
+        (MyCentre::PATH, vec![], Access::Centre),
+        (ListCentres::PATH, vec![], Access::Staff),
+        (LoadCentre::PATH, vec![("centre_id", "1")], Access::Staff),
+        (
+            SaveCentre::PATH,
+            vec![
+                ("centre_id", "0"), ("name", "C"), ("siret", "73282932000074"), ("nda", ""), ("address_line", ""), ("postal_code", "69003"),
+                ("contact_name", ""), ("contact_email", ""), ("contact_phone", ""), ("management_mode", "formateurs"), ("default_hourly_rate", "40"),
+            ],
+            Access::Staff,
+        ),
+        (
+            AddPayRate::PATH,
+            vec![("centre_id", "1"), ("domain_code", ""), ("format", ""), ("group_kind", ""), ("min_hours", ""), ("max_hours", ""), ("hourly_rate", "40")],
+            Access::Staff,
+        ),
+        (DeletePayRate::PATH, vec![("rate_id", "1")], Access::Staff),
+        (LoadMissionForm::PATH, vec![], Access::Staff),
+        (StaffMissions::PATH, vec![("centre", ""), ("status", ""), ("domain", ""), ("page", "1")], Access::Staff),
+        (LoadStaffMission::PATH, vec![("mission_id", "1")], Access::Staff),
+        (
+            SaveMission::PATH,
+            vec![
+                ("mission_id", "0"), ("centre_id", "1"), ("title", "T"), ("domain_code", "excel"), ("description", ""), ("learner_level", "debutant"),
+                ("native_requirement", "indifferent"), ("format", "distanciel"), ("group_kind", "individuel"), ("postal_code", ""), ("hours", "10"),
+                ("start_date", "2030-01-01"), ("end_date", "2030-01-31"), ("rhythm", ""), ("learners_count", "1"), ("learners", ""),
+            ],
+            Access::Staff,
+        ),
+        (ChangeMissionStatus::PATH, vec![("mission_id", "1"), ("status", "publiee")], Access::Staff),
+        (OverrideRate::PATH, vec![("mission_id", "1"), ("hourly_rate", "50"), ("reason", "r")], Access::Staff),
+        (ChooseApplicant::PATH, vec![("mission_id", "1"), ("user_id", "1")], Access::Staff),
+        (RunBroadcastNow::PATH, vec![], Access::Staff),
+        (LoadBroadcastStatus::PATH, vec![], Access::Staff),
+        (LoadRuleSettings::PATH, vec![], Access::Staff),
+        (SaveCeiling::PATH, vec![("valid_from", "2027-01-01"), ("amount", "90000")], Access::Staff),
+        (DeleteCeiling::PATH, vec![("valid_from", "2027-01-01")], Access::Staff),
         (LoadMyProfile::PATH, vec![], Access::Trainer),
         (
             SaveIdentity::PATH,
@@ -146,10 +191,14 @@ async fn anonymous_and_trainer_calls_are_refused(backend: Backend) {
             assert_eq!(reply.status, 401, "anonymous call to {path} ({access:?}) should be refused: {}", reply.text);
             assert_eq!(reply.body, serde_json::json!("Unauthenticated"), "{path}");
         }
-        if matches!(access, Access::Staff | Access::Centre) {
+        if access == Access::Staff {
             let reply = call(&app, &trainer, path, &args).await;
             assert_eq!(reply.status, 403, "trainer call to {path} ({access:?}) should be refused: {}", reply.text);
             assert_eq!(reply.body, serde_json::json!("Forbidden"), "{path}");
+        }
+        if access == Access::Centre {
+            let reply = call(&app, &trainer, path, &args).await;
+            assert_eq!(reply.status, 403, "trainer call to {path} ({access:?}) should be refused: {}", reply.text);
         }
         if matches!(access, Access::Staff | Access::Trainer) {
             let reply = call(&app, &centre, path, &args).await;

@@ -27,6 +27,7 @@ pub fn postgres_base_url() -> String {
 pub struct TestApp {
     pub addr: SocketAddr,
     pub base: String,
+    pub state: app::infra::state::AppState,
     pub db: Db,
     pub database_url: String,
     pub data_dir: PathBuf,
@@ -110,6 +111,8 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
         session_idle: options.session_idle,
         session_absolute: options.session_absolute,
         db_max_connections: 5,
+        broadcast_time: chrono::NaiveTime::from_hms_opt(7, 30, 0).unwrap(),
+        broadcast_scheduler: false,
     };
     let leptos_options = LeptosOptions::builder()
         .output_name("mission-formateur")
@@ -117,11 +120,12 @@ pub async fn spawn_app_with(backend: Backend, options: Options) -> TestApp {
         .build();
     let state = server::prepare(config, leptos_options).await.expect("prepare");
     let db = state.db.clone();
+    let kept = state.clone();
     let router = server::router(state).await.expect("router");
     tokio::spawn(async move {
         axum::serve(listener, router.into_make_service()).await.expect("serve");
     });
-    TestApp { addr, base, db, database_url, data_dir: dir.0.clone(), _dir: dir }
+    TestApp { addr, base, state: kept, db, database_url, data_dir: dir.0.clone(), _dir: dir }
 }
 
 /// A browser-like client: keeps cookies, sends the site's Origin on POST.
@@ -268,5 +272,33 @@ impl TestApp {
         let text = response.text().await.expect("body");
         let body = serde_json::from_str(&text).unwrap_or(serde_json::Value::Null);
         Reply { status, body, text, headers }
+    }
+}
+
+impl TestApp {
+    pub async fn user_id(&self, email: &str) -> i64 {
+        on_db!(&self.db, |pool| sqlx::query_scalar("SELECT id FROM users WHERE email = $1").bind(email).fetch_one(pool).await).expect("user")
+    }
+
+    /// A trainer whose profile staff validated, living at `postal` with a `km` radius and
+    /// teaching `domains`; logged in.
+    pub async fn validated_trainer(&self, email: &str, postal: &str, km: i64, domains: &[&str], onsite: bool, remote: bool) -> (reqwest::Client, i64) {
+        let browser = self.trainer(email).await;
+        let id = self.user_id(email).await;
+        server::demo::fill(&self.state, id, "mme", "Jeanne", "Dupont", "06 12 34 56 78", "", postal, km, "").await.expect("fill");
+        let list: Vec<(&str, i64, &str)> = domains.iter().map(|d| (*d, 5, "expert")).collect();
+        server::demo::domains(&self.state, id, &list).await.expect("domains");
+        server::demo::admin(&self.state, id, "micro", "732 829 320 00074", "11 75 41412 75", true, "30000", None).await.expect("admin");
+        on_db!(&self.db, |pool| {
+            sqlx::query("UPDATE trainer_profiles SET status = 'valide', accepts_onsite = $1, accepts_remote = $2 WHERE user_id = $3")
+                .bind(onsite)
+                .bind(remote)
+                .bind(id)
+                .execute(pool)
+                .await
+                .map(|r| r.rows_affected())
+        })
+        .expect("validate");
+        (browser, id)
     }
 }

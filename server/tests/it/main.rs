@@ -7,5 +7,6 @@ mod common;
 mod accounts;
 mod authorization;
 mod competence;
+mod missions;
 mod profiles;
 mod scale_out;

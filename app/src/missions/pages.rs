@@ -1,0 +1,373 @@
+//! The trainer's missions: "missions near me" with filters and eligibility explained on each
+//! card (computed in the browser by the shared rules), and a mission's page with applying.
+
+use leptos::prelude::*;
+use leptos_router::components::Form;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use super::*;
+use crate::auth::Role;
+use crate::components::form::{error_of, FormAlert};
+use crate::components::{ErrorPanel, PageTitle, RequireRole};
+use crate::domain::eligibility::{evaluate, next_steps, Eligibility};
+use crate::domain::geo::distance_label;
+use crate::domain::{french_date, Action};
+
+#[component]
+pub fn MissionsPage() -> impl IntoView {
+    view! {
+        <PageTitle text="Missions près de chez vous"/>
+        <RequireRole role=Role::Trainer>
+            <MissionSearch/>
+        </RequireRole>
+    }
+}
+
+fn query_value(key: &'static str) -> Memo<String> {
+    let query = use_query_map();
+    Memo::new(move |_| query.read().get(key).unwrap_or_default())
+}
+
+/// The actions of a refusal as links ("Passez le test Excel", "Ajoutez votre NDA").
+fn action_links(actions: &[Action]) -> impl IntoView {
+    actions
+        .iter()
+        .filter(|a| a.is_actionable())
+        .map(|a| match a.href() {
+            Some(href) => view! { <a class="action-link" href=href>{a.label()}" →"</a> }.into_any(),
+            None => view! { <span class="muted">{a.label()}</span> }.into_any(),
+        })
+        .collect::<Vec<_>>()
+}
+
+#[component]
+fn EligibilityBadge(eligibility: Eligibility, href: String) -> impl IntoView {
+    if eligibility.can_apply() {
+        view! { <p class="eligibility ok" data-testid="eligibility">"✓ Vous pouvez postuler"</p> }.into_any()
+    } else {
+        let count = eligibility.refusals.len();
+        let first: Vec<String> = eligibility.refusals.iter().take(2).map(|r| r.message.clone()).collect();
+        view! {
+            <div class="eligibility ko" data-testid="eligibility">
+                <p><strong>{format!("Pas encore possible de postuler ({count} point{} à régler)", if count > 1 { "s" } else { "" })}</strong></p>
+                <ul>{first.into_iter().map(|m| view! { <li>{m}</li> }).collect::<Vec<_>>()}</ul>
+                <a href=href>"Voir le détail et que faire"</a>
+            </div>
+        }
+        .into_any()
+    }
+}
+
+#[component]
+fn MissionSearch() -> impl IntoView {
+    let domain = query_value("domaine");
+    let format = query_value("format");
+    let km = query_value("distance");
+    let from = query_value("a_partir_du");
+    let sort = query_value("tri");
+    let page_text = query_value("page");
+    let page = Memo::new(move |_| page_text.get().parse::<u32>().unwrap_or(1));
+    let data = Resource::new(
+        move || (domain.get(), format.get(), km.get(), from.get(), sort.get(), page.get()),
+        |(d, f, k, a, s, p)| search_missions(d, f, k, a, s, p),
+    );
+    // Filtering on eligibility happens in the browser, with the same rules as the server.
+    let only_eligible = RwSignal::new(false);
+    view! {
+        <section class="panel">
+            <h1>"Missions près de chez vous"</h1>
+            <p class="muted">"Les missions publiées par nos centres partenaires. Chaque carte vous dit si vous pouvez postuler, et sinon pourquoi et que faire."</p>
+            <Transition fallback=|| view! { <p class="muted">"Chargement…"</p> }>
+                {move || data.get().map(|r| match r {
+                    Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
+                    Ok(result) => view! { <SearchBody result only_eligible domain=domain.get_untracked() format=format.get_untracked() km=km.get_untracked() from=from.get_untracked() sort=sort.get_untracked()/> }.into_any(),
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn SearchBody(result: SearchResult, only_eligible: RwSignal<bool>, domain: String, format: String, km: String, from: String, sort: String) -> impl IntoView {
+    let km_value = if km.is_empty() { result.default_km.to_string() } else { km.clone() };
+    let distances: Vec<(String, String)> = {
+        let mut options: Vec<i64> = vec![10, 20, 30, 50, 100, 200];
+        if !options.contains(&result.default_km) {
+            options.push(result.default_km);
+            options.sort_unstable();
+        }
+        let mut list: Vec<(String, String)> = options.into_iter().map(|k| (k.to_string(), format!("{k} km"))).collect();
+        list.push(("0".into(), "Toutes distances".into()));
+        list
+    };
+    let facts = result.facts.clone();
+    let settings = result.settings.clone();
+    let today = result.today;
+    let evaluated: Vec<(MissionCard, Eligibility)> = result
+        .missions
+        .iter()
+        .cloned()
+        .map(|m| {
+            let e = evaluate(&facts, &m.requirements, today, &settings);
+            (m, e)
+        })
+        .collect();
+    let requirements: Vec<MissionRequirements> = result.missions.iter().map(|m| m.requirements.clone()).collect();
+    let steps = next_steps(&facts, &requirements, today, &settings);
+    let eligible_count = evaluated.iter().filter(|(_, e)| e.can_apply()).count();
+    let cards = StoredValue::new(evaluated);
+    let base_query = format!(
+        "domaine={}&format={}&distance={}&a_partir_du={}&tri={}",
+        crate::components::urlencode(&domain),
+        crate::components::urlencode(&format),
+        crate::components::urlencode(&km),
+        crate::components::urlencode(&from),
+        crate::components::urlencode(&sort)
+    );
+    view! {
+        <Form method="GET" action="/missions" attr:class="filters">
+            <div class="field">
+                <label for="f-domaine">"Domaine"</label>
+                <select id="f-domaine" name="domaine">
+                    <option value="">"Tous"</option>
+                    {result.domains.iter().map(|(code, label)| view! { <option value=code.clone() selected=*code == domain>{label.clone()}</option> }).collect::<Vec<_>>()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="f-format">"Format"</label>
+                <select id="f-format" name="format">
+                    <option value="">"Tous"</option>
+                    <option value="presentiel" selected=format == "presentiel">"Présentiel"</option>
+                    <option value="distanciel" selected=format == "distanciel">"Distanciel"</option>
+                </select>
+            </div>
+            <div class="field">
+                <label for="f-distance">"Distance de chez vous"</label>
+                <select id="f-distance" name="distance" disabled=!result.has_home>
+                    {distances.into_iter().map(|(v, l)| view! { <option value=v.clone() selected=v == km_value>{l}</option> }).collect::<Vec<_>>()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="f-a_partir_du">"À partir du"</label>
+                <input id="f-a_partir_du" type="date" name="a_partir_du" value=from.clone()/>
+            </div>
+            <div class="field">
+                <label for="f-tri">"Trier par"</label>
+                <select id="f-tri" name="tri">
+                    <option value="distance" selected=sort != "date">"Distance"</option>
+                    <option value="date" selected=sort == "date">"Date de début"</option>
+                </select>
+            </div>
+            <button type="submit" class="button primary">"Filtrer"</button>
+        </Form>
+        {(!result.has_home).then(|| view! {
+            <div class="alert alert-warning"><p>"Ajoutez votre code postal dans votre " <a href="/profil">"profil"</a> " pour voir les distances et filtrer les missions près de chez vous."</p></div>
+        })}
+        <div class="results-bar">
+            <p data-testid="result-count">{format!("{} mission(s) — dont {eligible_count} ouverte(s) à votre candidature sur cette page", result.total)}</p>
+            <label class="toggle">
+                <input type="checkbox" prop:checked=move || only_eligible.get() on:change=move |_| only_eligible.update(|v| *v = !*v)/>
+                " Seulement celles auxquelles je peux postuler"
+            </label>
+        </div>
+        {(!steps.is_empty()).then(|| {
+            let items = steps.iter().take(3).map(|s| {
+                let label = s.action.label();
+                let detail = if s.unlocks > 0 { format!(" — ouvre {} mission(s) de cette page", s.unlocks) } else { format!(" — utile pour {} mission(s)", s.helps) };
+                match s.action.href() {
+                    Some(href) => view! { <li><a href=href>{label}</a>{detail}</li> }.into_any(),
+                    None => view! { <li>{label}{detail}</li> }.into_any(),
+                }
+            }).collect::<Vec<_>>();
+            view! {
+                <div class="next-steps">
+                    <h2>"Pour postuler à plus de missions"</h2>
+                    <ol>{items}</ol>
+                </div>
+            }
+        })}
+        <div class="mission-list">
+            {move || {
+                let only = only_eligible.get();
+                let list = cards.with_value(|cards| {
+                    cards.iter().filter(|(_, e)| !only || e.can_apply()).cloned().collect::<Vec<_>>()
+                });
+                if list.is_empty() {
+                    return view! {
+                        <p class="empty">{if only { "Aucune mission de cette page ne vous est encore ouverte : voyez ci-dessus ce qui vous débloquerait." } else { "Aucune mission ne correspond à ces critères. Élargissez la distance ou changez de domaine." }}</p>
+                    }.into_any();
+                }
+                list.into_iter().map(|(m, e)| view! { <MissionCardView mission=m eligibility=e/> }).collect::<Vec<_>>().into_any()
+            }}
+        </div>
+        <crate::staff::Pager page=result.page pages=result.pages base=format!("/missions?{base_query}")/>
+    }
+}
+
+#[component]
+fn MissionCardView(mission: MissionCard, eligibility: Eligibility) -> impl IntoView {
+    let href = format!("/missions/{}", mission.id);
+    let place = match (&mission.commune, mission.distance_km) {
+        (Some(c), Some(d)) => format!("{c} — {}", distance_label(d)),
+        (Some(c), None) => c.clone(),
+        _ => "À distance".into(),
+    };
+    view! {
+        <article class="card mission-card" data-mission=mission.id.to_string()>
+            <div class="title-row">
+                <h3><a href=href.clone()>{mission.title.clone()}</a></h3>
+                {mission.applied.then(|| view! { <span class="badge badge-info">"Candidature envoyée"</span> })}
+            </div>
+            <p class="mission-meta">
+                <span>{mission.domain_label.clone()}</span>
+                <span>{format!("{} · {}", mission.format.label(), mission.group.label())}</span>
+                <span>{format!("{} h", mission.hours)}</span>
+                <span>{format!("du {} au {}", french_date(mission.requirements.start), french_date(mission.requirements.end))}</span>
+                <span data-testid="place">{place}</span>
+                {mission.requirements.cpf_funded.then(|| view! { <span class="badge small">"CPF"</span> })}
+            </p>
+            <EligibilityBadge eligibility href/>
+        </article>
+    }
+}
+
+#[component]
+pub fn MissionPage() -> impl IntoView {
+    view! {
+        <PageTitle text="Mission"/>
+        <RequireRole role=Role::Trainer>
+            <MissionView/>
+        </RequireRole>
+    }
+}
+
+#[component]
+fn MissionView() -> impl IntoView {
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.read().get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0));
+    let apply = ServerAction::<ApplyToMission>::new();
+    let data = Resource::new(move || (id.get(), apply.version().get()), |(id, _)| load_mission(id));
+    view! {
+        <p><a href="/missions">"← Missions"</a></p>
+        <Transition fallback=|| view! { <p class="muted">"Chargement…"</p> }>
+            {move || data.get().map(|r| match r {
+                Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
+                Ok(m) => view! { <MissionBody mission=m apply/> }.into_any(),
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn MissionBody(mission: MissionDetail, apply: ServerAction<ApplyToMission>) -> impl IntoView {
+    // The explanation is computed here, by the same function the server runs when applying.
+    let eligibility = evaluate(&mission.facts, &mission.requirements, mission.today, &mission.settings);
+    let value = apply.value();
+    let place = match (&mission.commune, mission.distance_km) {
+        (Some(c), Some(d)) => format!("{c} ({})", distance_label(d)),
+        (Some(c), None) => c.clone(),
+        _ => "À distance".into(),
+    };
+    let language = mission.requirements.domain.language.is_some();
+    let refusals = eligibility.refusals.clone();
+    let can_apply = eligibility.can_apply();
+    let open = mission.status == crate::domain::missions::MissionStatus::Published;
+    view! {
+        <section class="panel">
+            <div class="title-row">
+                <h1>{mission.title.clone()}</h1>
+                {mission.application.as_ref().map(|a| view! { <span class="badge badge-info" data-testid="application">{a.status_label.clone()}</span> })}
+            </div>
+            <dl class="facts">
+                <dt>"Domaine"</dt><dd>{mission.domain_label.clone()}</dd>
+                <dt>"Format"</dt><dd>{format!("{} · {}", mission.format.label(), mission.group.label())}</dd>
+                <dt>"Lieu"</dt><dd>{place}</dd>
+                <dt>"Volume"</dt><dd>{format!("{} heures", mission.hours)}</dd>
+                <dt>"Dates"</dt><dd>{format!("du {} au {}", french_date(mission.requirements.start), french_date(mission.requirements.end))}</dd>
+                {(!mission.rhythm.is_empty()).then(|| view! { <dt>"Rythme"</dt><dd>{mission.rhythm.clone()}</dd> })}
+                <dt>"Stagiaires"</dt><dd>{format!("{} — niveau {}", mission.learners_count, mission.learner_level.label().to_lowercase())}</dd>
+                {language.then(|| view! { <dt>"Langue maternelle"</dt><dd>{mission.native_requirement.label()}</dd> })}
+                <dt>"Financement"</dt><dd>{if mission.cpf_funded { "CPF (Compte personnel de formation)" } else { "Hors CPF" }}</dd>
+                <dt>"Taux horaire proposé"</dt><dd data-testid="rate">{format!("{} HT", mission.hourly_rate)}</dd>
+            </dl>
+            {(!mission.description.is_empty()).then(|| view! { <p class="prewrap">{mission.description.clone()}</p> })}
+        </section>
+        {mission.centre_name.clone().map(|centre| view! {
+            <section class="panel chosen">
+                <h2>"Vous êtes retenu pour cette mission"</h2>
+                <p>{format!("Centre de formation donneur d'ordre : {centre}. Prenez contact avec le ou les stagiaires, puis signez votre contrat de sous-traitance avec le centre.")}</p>
+                <ul class="plain">
+                    {mission.learners.iter().map(|l| view! { <li><strong>{l.name.clone()}</strong>{format!(" — {} — {}", if l.phone.is_empty() { "—" } else { &l.phone }, if l.email.is_empty() { "—" } else { &l.email })}</li> }).collect::<Vec<_>>()}
+                </ul>
+            </section>
+        })}
+        <section class="panel" data-testid="eligibility-panel">
+            <h2>"Pouvez-vous postuler ?"</h2>
+            {if can_apply {
+                view! { <p class="eligibility ok" data-testid="eligibility">"✓ Vous remplissez toutes les conditions pour postuler à cette mission."</p> }.into_any()
+            } else {
+                view! {
+                    <div class="eligibility ko" data-testid="eligibility">
+                        <p><strong>{format!("Pas encore : {} point(s) à régler.", refusals.len())}</strong></p>
+                        <ul class="refusals">
+                            {refusals.iter().map(|r| view! {
+                                <li data-code=r.code.as_str()>
+                                    <p>{r.message.clone()}</p>
+                                    <p class="actions">{action_links(&r.actions)}</p>
+                                </li>
+                            }).collect::<Vec<_>>()}
+                        </ul>
+                    </div>
+                }.into_any()
+            }}
+            {match (&mission.application, open) {
+                (Some(a), _) => view! { <p class="muted">{format!("{} le {} — taux horaire proposé : {} HT.", a.status_label, a.applied_on, a.hourly_rate)}</p> }.into_any(),
+                (None, false) => view! { <p class="muted">"Cette mission n'est plus ouverte aux candidatures."</p> }.into_any(),
+                (None, true) => view! {
+                    <ActionForm action=apply attr:class="form apply-form">
+                        <input type="hidden" name="mission_id" value=mission.id.to_string()/>
+                        {move || match value.get() {
+                            Some(Err(AppError::NotEligible(refusals))) => view! {
+                                <div class="alert alert-error" role="alert">
+                                    <p>"Le serveur a refusé votre candidature :"</p>
+                                    <ul>{refusals.into_iter().map(|r| view! { <li>{r.message}</li> }).collect::<Vec<_>>()}</ul>
+                                </div>
+                            }.into_any(),
+                            _ => view! { <FormAlert error=error_of(value)/> }.into_any(),
+                        }}
+                        <div class="field">
+                            <label for="f-message">"Message pour l'équipe (facultatif)"</label>
+                            <textarea id="f-message" name="message" rows="3" maxlength="2000"></textarea>
+                        </div>
+                        <p class="muted">{format!("En postulant, vous acceptez le taux horaire proposé : {} HT.", mission.hourly_rate)}</p>
+                        <button type="submit" class="button primary" disabled=move || apply.pending().get() || !can_apply>"Postuler à cette mission"</button>
+                    </ActionForm>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
+/// The trainer's applications, for their home page.
+#[component]
+pub fn MyApplications() -> impl IntoView {
+    let data = Resource::new(|| (), |_| my_applications());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || data.get().map(|r| match r {
+                Ok(list) if list.is_empty() => view! { <p class="muted">"Vous n'avez pas encore postulé. " <a href="/missions">"Voir les missions près de chez vous"</a></p> }.into_any(),
+                Ok(list) => view! {
+                    <ul class="items">
+                        {list.into_iter().map(|a| view! {
+                            <li>
+                                <div><a href=format!("/missions/{}", a.mission_id)>{a.title}</a><p class="muted small">{format!("À partir du {}", a.start)}</p></div>
+                                <span class=if a.status == "retenue" { "badge badge-ok" } else if a.status == "non_retenue" { "badge" } else { "badge badge-info" }>{a.status_label}</span>
+                            </li>
+                        }).collect::<Vec<_>>()}
+                    </ul>
+                }.into_any(),
+                Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
