@@ -89,6 +89,8 @@ pub async fn load_once(state: &AppState) -> Result<bool, String> {
     fill(state, sophie, "mme", "Sophie", "Leroy", "06 45 67 89 01", "", "75011", 20, "").await?;
     domains(state, sophie, &[("management", 7, "avance")]).await?;
 
+    missions(state, &staff, &ids, camille).await?;
+
     on_db!(&state.db, |pool| {
         sqlx::query("INSERT INTO app_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
             .bind(DEMO_FLAG)
@@ -99,6 +101,115 @@ pub async fn load_once(state: &AppState) -> Result<bool, String> {
     })
     .map_err(text)?;
     Ok(true)
+}
+
+/// Two partner centres with their pay grids, and missions around the demo trainers.
+async fn missions(state: &AppState, staff: &Ctx, ids: &HashMap<&str, i64>, camille: i64) -> Result<(), String> {
+    use app::missions::staff::server as centres;
+    let lyon = centres::save_centre(
+        &state.db,
+        staff,
+        0,
+        centres::CentreInput {
+            name: "FormaPro Lyon".into(),
+            siret: "443 061 841 00047".into(),
+            nda: "82 69 01234 69".into(),
+            address_line: "25 rue de la République".into(),
+            postal_code: "69002".into(),
+            contact_name: "Julien Fabre".into(),
+            contact_email: "contact@formapro-lyon.test".into(),
+            contact_phone: "04 78 12 34 56".into(),
+            management_mode: "formateurs".into(),
+            default_hourly_rate: "40".into(),
+        },
+    )
+    .await
+    .map_err(text)?;
+    let paris = centres::save_centre(
+        &state.db,
+        staff,
+        0,
+        centres::CentreInput {
+            name: "Langues & Compétences Paris".into(),
+            siret: "552 100 554 00013".into(),
+            nda: "11 75 98765 75".into(),
+            address_line: "10 boulevard Voltaire".into(),
+            postal_code: "75011".into(),
+            contact_name: "Claire Dubois".into(),
+            contact_email: "claire@langues-competences.test".into(),
+            contact_phone: "01 43 00 00 00".into(),
+            management_mode: "totale".into(),
+            default_hourly_rate: "42".into(),
+        },
+    )
+    .await
+    .map_err(text)?;
+    for (centre, domain, format, group, min, max, rate) in [
+        (lyon, "excel", "", "", "", "", "45"),
+        (lyon, "excel", "", "", "35", "", "42"),
+        (lyon, "", "distanciel", "", "", "", "38"),
+        (paris, "anglais", "", "", "", "", "48"),
+        (paris, "anglais", "presentiel", "collectif", "", "", "55"),
+    ] {
+        centres::add_rate(&state.db, centre, domain, format, group, min, max, rate).await.map_err(text)?;
+    }
+    if let Some(julien) = ids.get("contact@formapro-lyon.test") {
+        on_db!(&state.db, |pool| {
+            sqlx::query("UPDATE users SET centre_id = $1 WHERE id = $2").bind(lyon).bind(*julien).execute(pool).await.map(|r| r.rows_affected())
+        })
+        .map_err(text)?;
+    }
+    let today = chrono::Utc::now().date_naive();
+    let day = |days: i64| (today + chrono::Duration::days(days)).format("%Y-%m-%d").to_string();
+    // (centre, title, domain, level, native, format, group, postal, hours, start, end, rhythm, cpf, publish)
+    let list = [
+        (lyon, "Excel : tableaux croisés dynamiques", "excel", "intermediaire", "indifferent", "presentiel", "individuel", "69003", "21", day(14), day(45), "3 demi-journées par semaine", true, true),
+        (lyon, "Excel pour débutants", "excel", "debutant", "indifferent", "presentiel", "collectif", "69100", "14", day(21), day(35), "2 jours", false, true),
+        (lyon, "Word : rapports et publipostage", "word", "debutant", "indifferent", "distanciel", "individuel", "", "10", day(10), day(40), "1 séance par semaine", true, true),
+        (lyon, "Excel avancé, parcours certifiant", "excel", "expert", "indifferent", "presentiel", "individuel", "38000", "35", day(30), day(90), "1 jour par semaine", true, true),
+        (lyon, "Comptabilité pour créateurs d'entreprise", "comptabilite", "debutant", "indifferent", "presentiel", "collectif", "13001", "28", day(20), day(60), "2 jours par semaine", true, true),
+        (paris, "Anglais professionnel, niveau intermédiaire", "anglais", "intermediaire", "natif", "distanciel", "individuel", "", "30", day(7), day(70), "2 heures par semaine", true, true),
+        (paris, "Anglais débutant en groupe", "anglais", "debutant", "indifferent", "presentiel", "collectif", "75011", "40", day(15), day(80), "Tous les mardis", false, true),
+        (paris, "Management d'équipe à distance", "management", "intermediaire", "indifferent", "distanciel", "collectif", "", "14", day(25), day(40), "2 jours", false, false),
+    ];
+    let mut first_excel = None;
+    for (centre, title, domain, level, native, format, group, postal, hours, start, end, rhythm, cpf, publish) in list {
+        let id = centres::save_mission(
+            &state.db,
+            staff,
+            0,
+            centres::MissionInput {
+                centre_id: centre,
+                title: title.into(),
+                domain_code: domain.into(),
+                description: "Mission proposée par un centre partenaire de Mission Formateur.".into(),
+                learner_level: level.into(),
+                native_requirement: native.into(),
+                format: format.into(),
+                group_kind: group.into(),
+                postal_code: postal.into(),
+                hours: hours.into(),
+                start_date: start,
+                end_date: end,
+                rhythm: rhythm.into(),
+                cpf_funded: cpf,
+                learners_count: if group == "collectif" { "6".into() } else { "1".into() },
+                learners: "Thomas Girard ; 06 20 30 40 50 ; thomas.girard@exemple.test".into(),
+            },
+        )
+        .await
+        .map_err(text)?;
+        if publish {
+            centres::change_status(&state.db, staff, id, "publiee").await.map_err(text)?;
+        }
+        if domain == "excel" && first_excel.is_none() {
+            first_excel = Some(id);
+        }
+    }
+    if let Some(mission) = first_excel {
+        app::missions::server::apply(state, camille, mission, "Disponible aux dates indiquées.").await.map_err(text)?;
+    }
+    Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -192,6 +192,7 @@ pub fn AccountPage() -> impl IntoView {
                 <Field label="Confirmez le nouveau mot de passe" name="new_password_confirm" kind="password" autocomplete="new-password" required=true error=field_error(value, "new_password_confirm")/>
                 <Submit label="Changer le mot de passe" pending=action.pending()/>
             </ActionForm>
+            {move || (session.user().map(|u| u.role) == Some(crate::auth::Role::Trainer)).then(|| view! { <crate::missions::pages::DigestSetting/> })}
         </section>
         </RequireRole>
     }

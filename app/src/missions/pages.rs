@@ -371,3 +371,29 @@ pub fn MyApplications() -> impl IntoView {
         </Suspense>
     }
 }
+
+/// The daily email digest setting, on the account page.
+#[component]
+pub fn DigestSetting() -> impl IntoView {
+    let action = ServerAction::<SetEmailDigest>::new();
+    let profile = Resource::new(move || action.version().get(), |_| crate::profile::load_my_profile());
+    view! {
+        <h2>"Récapitulatif des missions"</h2>
+        <Suspense fallback=|| ()>
+            {move || profile.get().and_then(|r| r.ok()).map(|p| {
+                let on = p.email_digest;
+                view! {
+                    <p data-testid="digest-state">{if on {
+                        "Vous recevez chaque matin par e-mail les nouvelles missions de vos domaines près de chez vous."
+                    } else {
+                        "Le récapitulatif par e-mail est désactivé : les nouvelles missions n'apparaissent que dans vos notifications."
+                    }}</p>
+                    <ActionForm action attr:class="inline">
+                        <input type="hidden" name="enabled" value=(!on).to_string()/>
+                        <button type="submit" class="button">{if on { "Ne plus recevoir l'e-mail quotidien" } else { "Recevoir l'e-mail quotidien" }}</button>
+                    </ActionForm>
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -112,11 +112,20 @@ fn TrainerHome() -> impl IntoView {
                     Err(e) => view! { <crate::components::ErrorPanel error=e/> }.into_any(),
                 })}
             </Suspense>
-            <ol class="steps">
-                <li><h3>"PROFIL"</h3><p>"Vos coordonnées et votre zone de mobilité."</p></li>
-                <li><h3>"PARCOURS"</h3><p>"Expériences, diplômes, domaines enseignés, langues, et votre situation administrative (NDA obligatoire)."</p></li>
-                <li><h3>"TESTS DE COMPÉTENCES"</h3><p>"Le QCM Qualiopi et les tests de vos domaines, valables un an."</p></li>
-            </ol>
+            <div class="cards home-cards">
+                <a class="card link-card" href="/missions">
+                    <h2>"Missions près de chez vous"</h2>
+                    <p>"Les missions publiées par nos centres partenaires, avec ce qu'il vous faut pour postuler."</p>
+                </a>
+                <a class="card link-card" href="/tests">
+                    <h2>"Tests de compétences"</h2>
+                    <p>"Le QCM Qualiopi et les tests de vos domaines, à valider chaque année."</p>
+                </a>
+            </div>
+        </section>
+        <section class="panel">
+            <h2>"Mes candidatures"</h2>
+            <crate::missions::pages::MyApplications/>
         </section>
     }
 }
