@@ -3,6 +3,7 @@
 
 pub mod demo;
 pub mod documents;
+pub mod scale;
 pub mod security;
 
 use std::net::SocketAddr;

@@ -36,10 +36,26 @@ enum Command {
     Migrate,
     /// Load the demo data (once) and print the demo logins.
     SeedDemo,
+    /// Fill the database with realistic fake data at scale.
+    Generate {
+        #[arg(long, default_value_t = 100_000)]
+        trainers: usize,
+        #[arg(long, default_value_t = 500)]
+        centres: usize,
+        #[arg(long, default_value_t = 20_000)]
+        missions: usize,
+    },
+    /// Measure the mission search and the daily broadcast on the current data.
+    Bench {
+        #[arg(long, default_value_t = 300)]
+        searches: usize,
+        #[arg(long, default_value_t = 5)]
+        broadcasts: usize,
+    },
 }
 
 fn init_logs() {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_sessions=warn"));
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=error,tower_sessions=warn"));
     let json = std::env::var("LOG_FORMAT").is_ok_and(|v| v == "json");
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_target(false);
     if json {
@@ -114,6 +130,11 @@ async fn main() -> ExitCode {
             }
             Err(e) => Err(e),
         },
+        Command::Generate { trainers, centres, missions } => {
+            println!("Génération : {trainers} formateurs, {centres} centres, {missions} missions…");
+            server::scale::generate(&state, trainers, centres, missions).await
+        }
+        Command::Bench { searches, broadcasts } => server::scale::bench(&state, searches, broadcasts).await,
         Command::CreateStaff { email, first_name, last_name } => {
             create_staff(&state.db, &email, &first_name, &last_name).await
         }

@@ -4,6 +4,9 @@ use serde::{Deserialize, Serialize};
 
 const EARTH_RADIUS_KM: f64 = 6371.0;
 
+/// The farthest a trainer may declare to travel for an on-site mission.
+pub const MAX_MOBILITY_KM: i64 = 200;
+
 /// A point in WGS84 degrees.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Point {

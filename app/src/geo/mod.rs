@@ -41,6 +41,13 @@ pub fn communes(postal_code: &str) -> &'static [Commune] {
     index().get(postal_code).map(Vec::as_slice).unwrap_or(&[])
 }
 
+/// Every (postal code, commune) pair, for generating realistic data.
+pub fn all() -> Vec<(&'static str, Commune)> {
+    let mut out: Vec<(&'static str, Commune)> = index().iter().flat_map(|(code, communes)| communes.iter().map(move |c| (*code, *c))).collect();
+    out.sort_by(|a, b| a.0.cmp(b.0).then(a.1.insee.cmp(b.1.insee)));
+    out
+}
+
 /// Number of postal codes known, for diagnostics.
 pub fn postal_code_count() -> usize {
     index().len()

@@ -25,6 +25,43 @@ pub enum Arg {
     Int(i64),
     Float(f64),
     Date(NaiveDate),
+    Bool(bool),
+    Time(DateTime<Utc>),
+    OptText(Option<String>),
+    OptFloat(Option<f64>),
+    OptTime(Option<DateTime<Utc>>),
+}
+
+/// Binds one `Arg` to a query of any backend.
+#[macro_export]
+macro_rules! bind_arg {
+    ($query:expr, $arg:expr) => {
+        match $arg {
+            $crate::missions::server::Arg::Text(v) => $query.bind(v.clone()),
+            $crate::missions::server::Arg::Int(v) => $query.bind(*v),
+            $crate::missions::server::Arg::Float(v) => $query.bind(*v),
+            $crate::missions::server::Arg::Date(v) => $query.bind(*v),
+            $crate::missions::server::Arg::Bool(v) => $query.bind(*v),
+            $crate::missions::server::Arg::Time(v) => $query.bind(*v),
+            $crate::missions::server::Arg::OptText(v) => $query.bind(v.clone()),
+            $crate::missions::server::Arg::OptFloat(v) => $query.bind(*v),
+            $crate::missions::server::Arg::OptTime(v) => $query.bind(*v),
+        }
+    };
+}
+
+/// Binds `args` in order and executes (INSERT, UPDATE…); returns the rows affected.
+#[macro_export]
+macro_rules! execute_with {
+    ($db:expr, $sql:expr, $args:expr) => {
+        $crate::on_db!($db, |pool| {
+            let mut query = sqlx::query($sql);
+            for arg in $args {
+                query = $crate::bind_arg!(query, arg);
+            }
+            query.execute(pool).await.map(|r| r.rows_affected())
+        })
+    };
 }
 
 /// Binds `args` in order to a `query_as` and fetches all rows; compiled for both backends.
@@ -33,12 +70,7 @@ macro_rules! fetch_all_with {
         on_db!($db, |pool| {
             let mut query = sqlx::query_as::<_, $row>($sql);
             for arg in $args {
-                query = match arg {
-                    Arg::Text(v) => query.bind(v.clone()),
-                    Arg::Int(v) => query.bind(*v),
-                    Arg::Float(v) => query.bind(*v),
-                    Arg::Date(v) => query.bind(*v),
-                };
+                query = $crate::bind_arg!(query, arg);
             }
             query.fetch_all(pool).await
         })
@@ -154,6 +186,26 @@ async fn home_of(db: &Db, user_id: i64) -> Result<(Option<Point>, i64), sqlx::Er
     })
 }
 
+const CARD_COLUMNS: &str = "SELECT m.id, m.title, m.domain_code, d.label AS domain_label, d.language, m.learner_level,
+    m.native_requirement, m.format, m.group_kind, m.commune_name, m.latitude, m.longitude, m.hours, m.start_date, m.end_date,
+    m.cpf_funded FROM missions m JOIN domains d ON d.code = m.domain_code";
+
+/// The filters shared by every part of a search, as SQL and arguments (numbered from 1).
+fn base_filters(params: &SearchParams, format: Format) -> (String, Vec<Arg>) {
+    let mut sql = String::from(" WHERE m.status = 'publiee' AND m.start_date >= $1 AND m.format = $2");
+    let mut args = vec![Arg::Date(params.from), Arg::Text(format.code().to_string())];
+    if let Some(domain) = &params.domain {
+        args.push(Arg::Text(domain.clone()));
+        sql.push_str(&format!(" AND m.domain_code = ${}", args.len()));
+    }
+    (sql, args)
+}
+
+/// Missions near a trainer. On-site missions come from a latitude/longitude box around the
+/// trainer's home (an index range), kept when the exact distance is within the limit; remote
+/// missions are near everyone. Sorted by distance, on-site missions come first, nearest first,
+/// then remote ones by date; sorted by date, both are merged. Only the rows of the requested
+/// page are read from the remote missions, so a search costs the same whatever their number.
 pub async fn search(db: &Db, user_id: i64, params: SearchParams) -> Result<SearchResult, AppError> {
     let (home, radius) = home_of(db, user_id).await?;
     let limit_km = match params.max_km {
@@ -162,67 +214,101 @@ pub async fn search(db: &Db, user_id: i64, params: SearchParams) -> Result<Searc
         None => Some(radius),
     }
     .filter(|_| home.is_some());
+    let wants_onsite = params.format != Some(Format::Remote);
+    let wants_remote = params.format != Some(Format::Onsite);
+    let page = params.page.max(1) as usize;
+    let window = page * PAGE_SIZE;
 
-    let mut sql = String::from(
-        "SELECT m.id, m.title, m.domain_code, d.label AS domain_label, d.language, m.learner_level, m.native_requirement,
-                m.format, m.group_kind, m.commune_name, m.latitude, m.longitude, m.hours, m.start_date, m.end_date, m.cpf_funded
-         FROM missions m JOIN domains d ON d.code = m.domain_code
-         WHERE m.status = 'publiee' AND m.start_date >= $1",
-    );
-    let mut args = vec![Arg::Date(params.from)];
-    if let Some(domain) = &params.domain {
-        args.push(Arg::Text(domain.clone()));
-        sql.push_str(&format!(" AND m.domain_code = ${}", args.len()));
+    // On-site missions, with their exact distance. Without a distance limit and sorted by
+    // date, only the rows any page up to this one can show are read (and counted apart).
+    #[derive(sqlx::FromRow)]
+    struct Count {
+        n: i64,
     }
-    if let Some(format) = params.format {
-        args.push(Arg::Text(format.code().to_string()));
-        sql.push_str(&format!(" AND m.format = ${}", args.len()));
+    let mut onsite: Vec<(CardRow, Option<f64>)> = Vec::new();
+    let mut onsite_total = 0usize;
+    if wants_onsite {
+        let (mut sql, mut args) = base_filters(&params, Format::Onsite);
+        let by_date_unbounded = limit_km.is_none() && (params.sort == Sort::Date || home.is_none());
+        if let (Some(km), Some(home)) = (limit_km, home) {
+            let b = home.bounding_box(km as f64);
+            let n = args.len();
+            sql.push_str(&format!(" AND m.latitude BETWEEN ${} AND ${} AND m.longitude BETWEEN ${} AND ${}", n + 1, n + 2, n + 3, n + 4));
+            args.extend([Arg::Float(b.min_latitude), Arg::Float(b.max_latitude), Arg::Float(b.min_longitude), Arg::Float(b.max_longitude)]);
+        }
+        let full_sql = if by_date_unbounded {
+            format!("{CARD_COLUMNS}{sql} ORDER BY m.start_date, m.id LIMIT {window}")
+        } else {
+            format!("{CARD_COLUMNS}{sql}")
+        };
+        let rows: Vec<CardRow> = fetch_all_with!(db, CardRow, &full_sql, &args)?;
+        onsite = rows
+            .into_iter()
+            .map(|r| {
+                let distance = match (home, r.latitude, r.longitude) {
+                    (Some(h), Some(lat), Some(lon)) => Some(h.distance_km(Point::new(lat, lon))),
+                    _ => None,
+                };
+                (r, distance)
+            })
+            .filter(|(_, d)| match (limit_km, d) {
+                (Some(km), Some(d)) => *d <= km as f64,
+                (Some(_), None) => false,
+                (None, _) => true,
+            })
+            .collect();
+        onsite_total = if by_date_unbounded {
+            let count_sql = format!("SELECT COUNT(*) AS n FROM missions m{sql}");
+            fetch_all_with!(db, Count, &count_sql, &args)?.first().map_or(0, |c| c.n as usize)
+        } else {
+            onsite.len()
+        };
+        match (params.sort, home) {
+            (Sort::Distance, Some(_)) => onsite.sort_by(|a, b| {
+                a.1.unwrap_or(f64::MAX).total_cmp(&b.1.unwrap_or(f64::MAX)).then(a.0.start_date.cmp(&b.0.start_date)).then(a.0.id.cmp(&b.0.id))
+            }),
+            _ => onsite.sort_by(|a, b| a.0.start_date.cmp(&b.0.start_date).then(a.0.id.cmp(&b.0.id))),
+        }
     }
-    if let (Some(km), Some(home)) = (limit_km, home) {
-        // Remote missions are near everyone; on-site ones must fall in the box.
-        let b = home.bounding_box(km as f64);
-        let n = args.len();
-        sql.push_str(&format!(
-            " AND (m.format = 'distanciel' OR (m.latitude BETWEEN ${} AND ${} AND m.longitude BETWEEN ${} AND ${}))",
-            n + 1,
-            n + 2,
-            n + 3,
-            n + 4
-        ));
-        args.extend([Arg::Float(b.min_latitude), Arg::Float(b.max_latitude), Arg::Float(b.min_longitude), Arg::Float(b.max_longitude)]);
-    }
-    let rows: Vec<CardRow> = fetch_all_with!(db, CardRow, &sql, &args)?;
 
-    let mut cards: Vec<(CardRow, Option<f64>)> = rows
-        .into_iter()
-        .map(|r| {
-            let distance = match (home, r.latitude, r.longitude) {
-                (Some(h), Some(lat), Some(lon)) if r.format == "presentiel" => Some(h.distance_km(Point::new(lat, lon))),
-                _ => None,
-            };
-            (r, distance)
-        })
-        .filter(|(r, d)| match (limit_km, d) {
-            (Some(km), Some(d)) => *d <= km as f64,
-            (Some(_), None) => r.format == "distanciel",
-            (None, _) => true,
-        })
-        .collect();
-    match params.sort {
-        Sort::Distance if home.is_some() => cards.sort_by(|a, b| {
-            a.1.unwrap_or(0.0).total_cmp(&b.1.unwrap_or(0.0)).then(a.0.start_date.cmp(&b.0.start_date)).then(a.0.id.cmp(&b.0.id))
-        }),
-        _ => cards.sort_by(|a, b| a.0.start_date.cmp(&b.0.start_date).then(a.0.id.cmp(&b.0.id))),
+    // Remote missions: how many, and only the first rows any page up to this one can show.
+    let (mut remote, mut remote_total) = (Vec::new(), 0usize);
+    if wants_remote {
+        let (sql, args) = base_filters(&params, Format::Remote);
+        let count_sql = format!("SELECT COUNT(*) AS n FROM missions m{sql}");
+        remote_total = fetch_all_with!(db, Count, &count_sql, &args)?.first().map_or(0, |c| c.n as usize);
+        let skip = match params.sort {
+            Sort::Distance if home.is_some() => window.saturating_sub(PAGE_SIZE).saturating_sub(onsite.len()),
+            _ => 0,
+        };
+        let take = match params.sort {
+            Sort::Distance if home.is_some() => PAGE_SIZE,
+            _ => window,
+        };
+        let rows_sql = format!("{CARD_COLUMNS}{sql} ORDER BY m.start_date, m.id LIMIT {take} OFFSET {skip}");
+        let rows: Vec<CardRow> = fetch_all_with!(db, CardRow, &rows_sql, &args)?;
+        remote = rows.into_iter().map(|r| (r, None)).collect();
     }
-    let total = cards.len();
+
+    let total = onsite_total + remote_total;
     let pages = total.div_ceil(PAGE_SIZE).max(1) as u32;
-    let page = params.page.min(pages);
-    let start = (page as usize - 1) * PAGE_SIZE;
+    let start = (page - 1) * PAGE_SIZE;
+    let selected: Vec<(CardRow, Option<f64>)> = match params.sort {
+        Sort::Distance if home.is_some() => {
+            // On-site first, then remote: the remote rows fetched start right where this page does.
+            let from_onsite: Vec<_> = onsite.into_iter().skip(start).take(PAGE_SIZE).collect();
+            let room = PAGE_SIZE - from_onsite.len();
+            from_onsite.into_iter().chain(remote.into_iter().take(room)).collect()
+        }
+        _ => {
+            let mut merged: Vec<_> = onsite.into_iter().take(window).chain(remote).collect();
+            merged.sort_by(|a, b| a.0.start_date.cmp(&b.0.start_date).then(a.0.id.cmp(&b.0.id)));
+            merged.into_iter().skip(start).take(PAGE_SIZE).collect()
+        }
+    };
     let applied = applied_missions(db, user_id).await?;
-    let missions = cards
+    let missions = selected
         .into_iter()
-        .skip(start)
-        .take(PAGE_SIZE)
         .map(|(r, distance)| MissionCard {
             id: r.id,
             requirements: requirements(&r.domain_code, &r.domain_label, r.language.clone(), &r.learner_level, &r.native_requirement, r.cpf_funded, r.start_date, r.end_date),
@@ -246,7 +332,7 @@ pub async fn search(db: &Db, user_id: i64, params: SearchParams) -> Result<Searc
         has_home: home.is_some(),
         default_km: radius,
         missions,
-        page,
+        page: page as u32,
         pages,
         total,
         domains,
@@ -449,7 +535,7 @@ pub async fn set_email_digest(db: &Db, user_id: i64, enabled: bool) -> Result<()
 // The daily broadcast
 
 /// The farthest a trainer may declare to travel; bounds the SQL box around each mission.
-const MAX_MOBILITY_KM: f64 = 1000.0;
+const MAX_MOBILITY_KM: f64 = crate::domain::geo::MAX_MOBILITY_KM as f64;
 const BROADCAST_JOB: &str = "broadcast";
 /// A node holding the lease longer than this is presumed dead.
 const LEASE_SECONDS: i64 = 600;
@@ -534,7 +620,7 @@ pub async fn run_broadcast(state: &AppState, holder: &str) -> Result<BroadcastRe
     result
 }
 
-async fn broadcast_since(state: &AppState, since: Option<DateTime<Utc>>, until: DateTime<Utc>) -> Result<BroadcastReport, AppError> {
+pub async fn broadcast_since(state: &AppState, since: Option<DateTime<Utc>>, until: DateTime<Utc>) -> Result<BroadcastReport, AppError> {
     let db = &state.db;
     let since = since.unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
     let missions: Vec<NewMission> = on_db!(db, |pool| {

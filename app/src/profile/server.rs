@@ -400,9 +400,9 @@ pub async fn save_identity(db: &Db, user_id: i64, input: IdentityInput) -> Resul
     let mobility_km = match optional(&input.mobility_km) {
         None => None,
         Some(v) => match v.parse::<i64>() {
-            Ok(km) if (0..=1000).contains(&km) => Some(km),
+            Ok(km) if (0..=crate::domain::geo::MAX_MOBILITY_KM).contains(&km) => Some(km),
             _ => {
-                errors.add("mobility_km", "Indiquez un rayon en kilomètres, entre 0 et 1000.");
+                errors.add("mobility_km", format!("Indiquez un rayon en kilomètres, entre 0 et {}.", crate::domain::geo::MAX_MOBILITY_KM));
                 None
             }
         },

@@ -1,0 +1,324 @@
+//! Realistic fake data at scale (`server generate`) and the benchmark of the mission search
+//! and of the daily broadcast on it (`server bench`), which prints latency percentiles.
+
+use std::time::{Duration, Instant};
+
+use app::domain::geo::MAX_MOBILITY_KM;
+use app::execute_with;
+use app::infra::state::AppState;
+use app::missions::server::{broadcast_since, search, Arg, SearchParams};
+use app::on_db;
+use rand::rngs::StdRng;
+use rand::seq::IndexedRandom;
+use rand::{Rng, SeedableRng};
+
+type Res<T> = Result<T, String>;
+
+fn text(e: impl std::fmt::Display) -> String {
+    e.to_string()
+}
+
+async fn next_id(state: &AppState, table: &str) -> Res<i64> {
+    let sql = format!("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM {table}");
+    let max: i64 = on_db!(&state.db, |pool| sqlx::query_scalar(&sql).fetch_one(pool).await).map_err(text)?;
+    Ok(max + 1)
+}
+
+/// Inserts rows in multi-row statements of at most `chunk` rows.
+async fn bulk_insert(state: &AppState, table: &str, columns: &[&str], rows: Vec<Vec<Arg>>, chunk: usize) -> Res<()> {
+    for part in rows.chunks(chunk) {
+        let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
+        let mut args = Vec::with_capacity(part.len() * columns.len());
+        for (i, row) in part.iter().enumerate() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            let first = args.len();
+            let holders: Vec<String> = (0..row.len()).map(|j| format!("${}", first + j + 1)).collect();
+            sql.push_str(&format!("({})", holders.join(", ")));
+            args.extend(row.iter().cloned());
+        }
+        execute_with!(&state.db, &sql, &args).map_err(text)?;
+    }
+    Ok(())
+}
+
+/// Postgres serial sequences must follow explicit ids.
+async fn bump_sequence(state: &AppState, table: &str) -> Res<()> {
+    if let app::infra::db::Db::Postgres(pool) = &state.db {
+        let sql = format!("SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))");
+        sqlx::query(&sql).execute(pool).await.map_err(text)?;
+    }
+    Ok(())
+}
+
+pub async fn generate(state: &AppState, trainers: usize, centres: usize, missions: usize) -> Res<()> {
+    let started = Instant::now();
+    let mut rng = StdRng::seed_from_u64(2026);
+    let places = app::geo::all();
+    let domains: Vec<String> = on_db!(&state.db, |pool| sqlx::query_scalar("SELECT code FROM domains").fetch_all(pool).await).map_err(text)?;
+    let languages: Vec<(String, Option<String>)> =
+        on_db!(&state.db, |pool| sqlx::query_as("SELECT code, language FROM domains").fetch_all(pool).await).map_err(text)?;
+    let hash = app::auth::server::hash_password("Formateur-Genere-2026".into()).await.map_err(text)?;
+    let now = chrono::Utc::now();
+    let today = now.date_naive();
+
+    // Trainers: accounts, profiles (70 % validated), one to three domains each.
+    let first_user = next_id(state, "users").await?;
+    let (mut users, mut profiles, mut taught) = (Vec::new(), Vec::new(), Vec::new());
+    for n in 0..trainers {
+        let id = first_user + n as i64;
+        let (postal, commune) = *places.choose(&mut rng).ok_or("no communes")?;
+        users.push(vec![
+            Arg::Int(id),
+            Arg::Text(format!("formateur{id}@genere.test")),
+            Arg::Text(hash.clone()),
+            Arg::Text(format!("Prénom{id}")),
+            Arg::Text(format!("Nom{id}")),
+            Arg::Text("trainer".into()),
+            Arg::Time(now),
+            Arg::Time(now),
+        ]);
+        let status = match rng.random_range(0..100) {
+            0..70 => "valide",
+            70..85 => "en_attente",
+            _ => "brouillon",
+        };
+        profiles.push(vec![
+            Arg::Int(id),
+            Arg::Text(status.into()),
+            Arg::Text(if rng.random_bool(0.5) { "mme" } else { "m" }.into()),
+            Arg::Text(format!("06{:08}", rng.random_range(0..100_000_000u32))),
+            Arg::Text(postal.into()),
+            Arg::Text(commune.insee.into()),
+            Arg::Text(commune.name.into()),
+            Arg::Float(commune.latitude),
+            Arg::Float(commune.longitude),
+            Arg::Int(*[10, 20, 30, 40, 50, 80, 100, MAX_MOBILITY_KM].choose(&mut rng).unwrap_or(&30)),
+            Arg::Bool(rng.random_bool(0.9)),
+            Arg::Bool(rng.random_bool(0.6)),
+            Arg::Bool(rng.random_bool(0.5)),
+            Arg::Text(format!("11{:09}", rng.random_range(0..1_000_000_000u32))),
+            Arg::Time(now),
+        ]);
+        let how_many = rng.random_range(1..=3);
+        let mut mine: Vec<&String> = domains.choose_multiple(&mut rng, how_many).collect();
+        mine.sort();
+        for d in mine {
+            taught.push(vec![Arg::Int(id), Arg::Text(d.clone()), Arg::Int(rng.random_range(1..25)), Arg::Text("expert".into())]);
+        }
+    }
+    bulk_insert(state, "users", &["id", "email", "password_hash", "first_name", "last_name", "role", "created_at", "password_changed_at"], users, 1000).await?;
+    bump_sequence(state, "users").await?;
+    bulk_insert(
+        state,
+        "trainer_profiles",
+        &[
+            "user_id", "status", "civility", "mobile_phone", "postal_code", "commune_code", "commune_name", "latitude", "longitude",
+            "mobility_km", "accepts_onsite", "accepts_remote", "email_digest", "nda", "updated_at",
+        ],
+        profiles,
+        1000,
+    )
+    .await?;
+    bulk_insert(state, "trainer_domains", &["user_id", "domain_code", "years_experience", "self_level"], taught, 2000).await?;
+    println!("  {trainers} formateurs en {:.1} s", started.elapsed().as_secs_f64());
+
+    // Centres.
+    let first_centre = next_id(state, "centres").await?;
+    let mut rows = Vec::new();
+    let mut centre_places = Vec::new();
+    for n in 0..centres {
+        let id = first_centre + n as i64;
+        let (postal, commune) = *places.choose(&mut rng).ok_or("no communes")?;
+        centre_places.push((id, postal, commune));
+        rows.push(vec![
+            Arg::Int(id),
+            Arg::Text(format!("Centre de formation {id}")),
+            Arg::Text("73282932000074".into()),
+            Arg::Text(postal.into()),
+            Arg::Text(commune.name.into()),
+            Arg::Text(if n % 5 == 0 { "totale" } else { "formateurs" }.into()),
+            Arg::Int(rng.random_range(35..60) * 100),
+            Arg::Time(now),
+        ]);
+    }
+    bulk_insert(
+        state,
+        "centres",
+        &["id", "name", "siret", "postal_code", "commune_name", "management_mode", "default_hourly_rate_cents", "created_at"],
+        rows,
+        1000,
+    )
+    .await?;
+    bump_sequence(state, "centres").await?;
+
+    // Missions: 40 % published (in the last 30 days), the rest at every other stage.
+    let first_mission = next_id(state, "missions").await?;
+    let mut rows = Vec::new();
+    let levels = ["debutant", "intermediaire", "expert"];
+    for n in 0..missions {
+        let id = first_mission + n as i64;
+        let (centre, postal, commune) = *centre_places.choose(&mut rng).ok_or("no centres")?;
+        let (domain, language) = languages.choose(&mut rng).cloned().ok_or("no domains")?;
+        let onsite = rng.random_bool(0.7);
+        let status = match rng.random_range(0..100) {
+            0..40 => "publiee",
+            40..55 => "brouillon",
+            55..75 => "pourvue",
+            75..85 => "en_cours",
+            85..95 => "terminee",
+            _ => "annulee",
+        };
+        let start = today + chrono::Duration::days(rng.random_range(-60..180));
+        let published = (status != "brouillon").then(|| now - chrono::Duration::minutes(rng.random_range(60..60 * 24 * 30)));
+        rows.push(vec![
+            Arg::Int(id),
+            Arg::Int(centre),
+            Arg::Text(format!("Mission {id}")),
+            Arg::Text(domain),
+            Arg::Text((*levels.choose(&mut rng).unwrap_or(&"debutant")).into()),
+            Arg::Text(if language.is_some() { *["natif", "non_natif", "indifferent"].choose(&mut rng).unwrap_or(&"indifferent") } else { "indifferent" }.into()),
+            Arg::Text(if onsite { "presentiel" } else { "distanciel" }.into()),
+            Arg::Text(if rng.random_bool(0.6) { "individuel" } else { "collectif" }.into()),
+            Arg::OptText(onsite.then(|| postal.to_string())),
+            Arg::OptText(onsite.then(|| commune.name.to_string())),
+            Arg::OptFloat(onsite.then_some(commune.latitude)),
+            Arg::OptFloat(onsite.then_some(commune.longitude)),
+            Arg::Int(rng.random_range(7..120)),
+            Arg::Date(start),
+            Arg::Date(start + chrono::Duration::days(rng.random_range(7..120))),
+            Arg::Bool(rng.random_bool(0.4)),
+            Arg::Int(rng.random_range(35..60) * 100),
+            Arg::Text(status.into()),
+            Arg::OptTime(published),
+            Arg::Time(now),
+            Arg::Time(now),
+        ]);
+    }
+    bulk_insert(
+        state,
+        "missions",
+        &[
+            "id", "centre_id", "title", "domain_code", "learner_level", "native_requirement", "format", "group_kind", "postal_code",
+            "commune_name", "latitude", "longitude", "hours", "start_date", "end_date", "cpf_funded", "hourly_rate_cents", "status",
+            "published_at", "created_at", "updated_at",
+        ],
+        rows,
+        1000,
+    )
+    .await?;
+    bump_sequence(state, "missions").await?;
+    // Everything generated so far counts as already broadcast.
+    on_db!(&state.db, |pool| {
+        sqlx::query(
+            "INSERT INTO job_leases (name, holder, lease_until, last_run_at) VALUES ('broadcast', 'generator', $1, $1)
+             ON CONFLICT (name) DO UPDATE SET last_run_at = $1",
+        )
+        .bind(now)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected())
+    })
+    .map_err(text)?;
+    if let app::infra::db::Db::Postgres(pool) = &state.db {
+        sqlx::query("ANALYZE").execute(pool).await.map_err(text)?;
+    } else if let app::infra::db::Db::Sqlite(pool) = &state.db {
+        sqlx::query("ANALYZE").execute(pool).await.map_err(text)?;
+    }
+    println!("  {centres} centres, {missions} missions ; total {:.1} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+fn percentiles(mut samples: Vec<Duration>) -> String {
+    samples.sort();
+    let pick = |p: f64| {
+        let i = ((samples.len() as f64 * p).ceil() as usize).clamp(1, samples.len()) - 1;
+        samples[i].as_secs_f64() * 1000.0
+    };
+    format!("p50 {:.1} ms · p95 {:.1} ms · p99 {:.1} ms · max {:.1} ms ({} mesures)", pick(0.50), pick(0.95), pick(0.99), pick(1.0), samples.len())
+}
+
+async fn explain(state: &AppState) -> Res<String> {
+    let sql = "SELECT m.id FROM missions m WHERE m.status = 'publiee' AND m.start_date >= '2026-01-01' AND m.format = 'presentiel'
+               AND m.latitude BETWEEN 45.5 AND 46.0 AND m.longitude BETWEEN 4.5 AND 5.2";
+    Ok(match &state.db {
+        app::infra::db::Db::Sqlite(pool) => {
+            let rows: Vec<(i64, i64, i64, String)> = sqlx::query_as(&format!("EXPLAIN QUERY PLAN {sql}")).fetch_all(pool).await.map_err(text)?;
+            rows.into_iter().map(|r| r.3).collect::<Vec<_>>().join(" | ")
+        }
+        app::infra::db::Db::Postgres(pool) => {
+            let rows: Vec<(String,)> = sqlx::query_as(&format!("EXPLAIN {sql}")).fetch_all(pool).await.map_err(text)?;
+            rows.into_iter().map(|r| r.0.trim().to_string()).collect::<Vec<_>>().join(" | ")
+        }
+    })
+}
+
+pub async fn bench(state: &AppState, searches: usize, broadcasts: usize) -> Res<()> {
+    let mut rng = StdRng::seed_from_u64(7);
+    let counts: (i64, i64, i64) = on_db!(&state.db, |pool| {
+        sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM users WHERE role = 'trainer'), (SELECT COUNT(*) FROM centres),
+                    (SELECT COUNT(*) FROM missions)",
+        )
+        .fetch_one(pool)
+        .await
+    })
+    .map_err(text)?;
+    println!("Base {} : {} formateurs, {} centres, {} missions", state.db.backend_name(), counts.0, counts.1, counts.2);
+    println!("Plan de la requête de recherche : {}", explain(state).await?);
+    let trainers: Vec<i64> = on_db!(&state.db, |pool| {
+        sqlx::query_scalar("SELECT user_id FROM trainer_profiles WHERE status = 'valide' AND latitude IS NOT NULL ORDER BY user_id")
+            .fetch_all(pool)
+            .await
+    })
+    .map_err(text)?;
+    if trainers.is_empty() {
+        return Err("aucun formateur : lancez d'abord `server generate`".into());
+    }
+    for (label, km, sort) in [("rayon du formateur, tri par distance", "", "distance"), ("50 km, tri par date", "50", "date"), ("toutes distances, tri par date", "0", "date")] {
+        // Warm up caches and the connection pool.
+        for id in trainers.choose_multiple(&mut rng, 10) {
+            search(&state.db, *id, SearchParams::parse("", "", km, "", sort, 1).map_err(text)?).await.map_err(text)?;
+        }
+        let mut samples = Vec::new();
+        let mut found = 0;
+        for id in trainers.choose_multiple(&mut rng, searches) {
+            let params = SearchParams::parse("", "", km, "", sort, 1).map_err(text)?;
+            let t = Instant::now();
+            let result = search(&state.db, *id, params).await.map_err(text)?;
+            samples.push(t.elapsed());
+            found += result.total;
+        }
+        println!("Recherche ({label}) : {} ; {} missions en moyenne", percentiles(samples), found / searches.max(1));
+    }
+
+    // The broadcast: each run takes 100 published missions as "published since the last run".
+    let published: Vec<i64> = on_db!(&state.db, |pool| {
+        sqlx::query_scalar("SELECT id FROM missions WHERE status = 'publiee' ORDER BY id").fetch_all(pool).await
+    })
+    .map_err(text)?;
+    let mut samples = Vec::new();
+    let mut summary = Vec::new();
+    for _ in 0..broadcasts {
+        let since = chrono::Utc::now();
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        let batch: Vec<i64> = published.choose_multiple(&mut rng, 100.min(published.len())).copied().collect();
+        let stamp = chrono::Utc::now();
+        for chunk in batch.chunks(500) {
+            let holders: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+            let sql = format!("UPDATE missions SET published_at = $1 WHERE id IN ({})", holders.join(", "));
+            let mut args = vec![Arg::Time(stamp)];
+            args.extend(chunk.iter().map(|id| Arg::Int(*id)));
+            execute_with!(&state.db, &sql, &args).map_err(text)?;
+        }
+        let until = chrono::Utc::now() + chrono::Duration::milliseconds(1);
+        let t = Instant::now();
+        let report = broadcast_since(state, Some(since), until).await.map_err(text)?;
+        samples.push(t.elapsed());
+        summary.push(format!("{} formateurs / {} envois", report.trainers, report.deliveries));
+    }
+    println!("Diffusion quotidienne (100 nouvelles missions par passage) : {}", percentiles(samples));
+    println!("  passages : {}", summary.join(" ; "));
+    Ok(())
+}
