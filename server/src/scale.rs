@@ -240,8 +240,8 @@ fn percentiles(mut samples: Vec<Duration>) -> String {
 }
 
 async fn explain(state: &AppState) -> Res<String> {
-    let sql = "SELECT m.id FROM missions m WHERE m.status = 'publiee' AND m.start_date >= '2026-01-01' AND m.format = 'presentiel'
-               AND m.latitude BETWEEN 45.5 AND 46.0 AND m.longitude BETWEEN 4.5 AND 5.2";
+    let sql = "SELECT m.id, m.latitude, m.longitude, m.start_date FROM missions m WHERE m.status = 'publiee' AND m.start_date >= '2026-01-01'
+               AND m.format = 'presentiel' AND m.latitude BETWEEN 45.5 AND 46.0 AND m.longitude BETWEEN 4.5 AND 5.2";
     Ok(match &state.db {
         app::infra::db::Db::Sqlite(pool) => {
             let rows: Vec<(i64, i64, i64, String)> = sqlx::query_as(&format!("EXPLAIN QUERY PLAN {sql}")).fetch_all(pool).await.map_err(text)?;
@@ -266,6 +266,8 @@ pub async fn bench(state: &AppState, searches: usize, broadcasts: usize) -> Res<
     })
     .map_err(text)?;
     println!("Base {} : {} formateurs, {} centres, {} missions", state.db.backend_name(), counts.0, counts.1, counts.2);
+    // Fresh statistics for the query planner (indexes may have been added since the data).
+    on_db!(&state.db, |pool| sqlx::query("ANALYZE").execute(pool).await.map(|r| r.rows_affected())).map_err(text)?;
     println!("Plan de la requête de recherche : {}", explain(state).await?);
     let trainers: Vec<i64> = on_db!(&state.db, |pool| {
         sqlx::query_scalar("SELECT user_id FROM trainer_profiles WHERE status = 'valide' AND latitude IS NOT NULL ORDER BY user_id")

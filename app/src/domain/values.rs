@@ -765,3 +765,86 @@ mod tests {
         assert_eq!(Money::from_cents(4550).to_string(), "45,50\u{a0}€");
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// The Luhn check digit that makes `digits` + key valid.
+    fn luhn_key(digits: &str) -> u32 {
+        (0..10).find(|k| luhn_valid(&format!("{digits}{k}"))).unwrap_or(0)
+    }
+
+    fn change_one_digit(s: &str, at: usize, by: u32) -> String {
+        s.chars()
+            .enumerate()
+            .map(|(i, c)| if i == at { char::from_digit((c.to_digit(10).unwrap_or(0) + by) % 10, 10).unwrap_or('0') } else { c })
+            .collect()
+    }
+
+    proptest! {
+        #[test]
+        fn sirens_with_a_correct_key_pass_and_any_changed_digit_fails(body in "[0-9]{8}", at in 0usize..9, by in 1u32..10) {
+            let siren = format!("{body}{}", luhn_key(&body));
+            prop_assert!(Siren::parse(&siren).is_ok());
+            // Spaces as people type them are fine.
+            let spaced = format!("{} {} {}", &siren[0..3], &siren[3..6], &siren[6..9]);
+            prop_assert!(Siren::parse(&spaced).is_ok());
+            prop_assert_eq!(Siren::parse(&change_one_digit(&siren, at, by)), Err(SirenError::BadKey));
+        }
+
+        #[test]
+        fn sirets_with_a_correct_key_pass_and_any_changed_digit_fails(body in "[0-9]{13}", at in 0usize..14, by in 1u32..10) {
+            prop_assume!(!body.starts_with(LA_POSTE_SIREN));
+            let siret = format!("{body}{}", luhn_key(&body));
+            let parsed = Siret::parse(&siret);
+            prop_assert!(parsed.is_ok());
+            let parsed = parsed.unwrap();
+            let reparsed = Siret::parse(&parsed.to_string());
+            prop_assert_eq!(reparsed, Ok(parsed.clone()), "the grouped display parses back");
+            let changed = change_one_digit(&siret, at, by);
+            prop_assume!(!changed.starts_with(LA_POSTE_SIREN));
+            prop_assert_eq!(Siret::parse(&changed), Err(SiretError::BadKey));
+        }
+
+        #[test]
+        fn any_eleven_digits_are_an_nda_and_display_round_trips(digits in "[0-9]{11}") {
+            let nda = Nda::parse(&digits).unwrap();
+            prop_assert_eq!(Nda::parse(&nda.grouped()), Ok(nda.clone()));
+            prop_assert_eq!(nda.as_str(), digits.as_str());
+        }
+
+        #[test]
+        fn ndas_of_another_length_are_refused(digits in "[0-9]{1,10}|[0-9]{12,20}") {
+            prop_assert_eq!(Nda::parse(&digits), Err(NdaError::WrongLength(digits.len())));
+        }
+
+        #[test]
+        fn french_mobile_numbers_parse_in_every_common_spelling(prefix in "0[67]", rest in "[0-9]{8}") {
+            let national = format!("{prefix}{rest}");
+            let phone = Phone::parse_mobile(&national).unwrap();
+            let international = format!("+33 {}", &national[1..]);
+            prop_assert_eq!(Phone::parse_mobile(&international), Ok(phone.clone()));
+            prop_assert_eq!(Phone::parse(&phone.to_string()), Ok(phone));
+        }
+
+        #[test]
+        fn money_display_parses_back(cents in 0i64..10_000_000_000) {
+            let money = Money::from_cents(cents);
+            prop_assert_eq!(Money::parse(&money.to_string()), Ok(money));
+        }
+
+        #[test]
+        fn parsers_never_panic_on_arbitrary_input(input in "\\PC{0,40}") {
+            let _ = Nda::parse(&input);
+            let _ = Siret::parse(&input);
+            let _ = Siren::parse(&input);
+            let _ = PostalCode::parse(&input);
+            let _ = Email::parse(&input);
+            let _ = Phone::parse(&input);
+            let _ = Money::parse(&input);
+        }
+    }
+}

@@ -155,8 +155,6 @@ struct CardRow {
     format: String,
     group_kind: String,
     commune_name: Option<String>,
-    latitude: Option<f64>,
-    longitude: Option<f64>,
     hours: i64,
     start_date: NaiveDate,
     end_date: NaiveDate,
@@ -187,7 +185,7 @@ async fn home_of(db: &Db, user_id: i64) -> Result<(Option<Point>, i64), sqlx::Er
 }
 
 const CARD_COLUMNS: &str = "SELECT m.id, m.title, m.domain_code, d.label AS domain_label, d.language, m.learner_level,
-    m.native_requirement, m.format, m.group_kind, m.commune_name, m.latitude, m.longitude, m.hours, m.start_date, m.end_date,
+    m.native_requirement, m.format, m.group_kind, m.commune_name, m.hours, m.start_date, m.end_date,
     m.cpf_funded FROM missions m JOIN domains d ON d.code = m.domain_code";
 
 /// The filters shared by every part of a search, as SQL and arguments (numbered from 1).
@@ -219,13 +217,21 @@ pub async fn search(db: &Db, user_id: i64, params: SearchParams) -> Result<Searc
     let page = params.page.max(1) as usize;
     let window = page * PAGE_SIZE;
 
-    // On-site missions, with their exact distance. Without a distance limit and sorted by
-    // date, only the rows any page up to this one can show are read (and counted apart).
+    // Phase 1 reads only ids, places and dates (narrow rows); phase 2 reads the cards of the
+    // page. On-site missions come with their exact distance; without a distance limit and
+    // sorted by date, only the rows any page up to this one can show are read (and counted).
     #[derive(sqlx::FromRow)]
     struct Count {
         n: i64,
     }
-    let mut onsite: Vec<(CardRow, Option<f64>)> = Vec::new();
+    #[derive(sqlx::FromRow, Clone)]
+    struct Spot {
+        id: i64,
+        latitude: Option<f64>,
+        longitude: Option<f64>,
+        start_date: NaiveDate,
+    }
+    let mut onsite: Vec<(Spot, Option<f64>)> = Vec::new();
     let mut onsite_total = 0usize;
     if wants_onsite {
         let (mut sql, mut args) = base_filters(&params, Format::Onsite);
@@ -236,13 +242,13 @@ pub async fn search(db: &Db, user_id: i64, params: SearchParams) -> Result<Searc
             sql.push_str(&format!(" AND m.latitude BETWEEN ${} AND ${} AND m.longitude BETWEEN ${} AND ${}", n + 1, n + 2, n + 3, n + 4));
             args.extend([Arg::Float(b.min_latitude), Arg::Float(b.max_latitude), Arg::Float(b.min_longitude), Arg::Float(b.max_longitude)]);
         }
-        let full_sql = if by_date_unbounded {
-            format!("{CARD_COLUMNS}{sql} ORDER BY m.start_date, m.id LIMIT {window}")
+        let spots_sql = if by_date_unbounded {
+            format!("SELECT m.id, m.latitude, m.longitude, m.start_date FROM missions m{sql} ORDER BY m.start_date, m.id LIMIT {window}")
         } else {
-            format!("{CARD_COLUMNS}{sql}")
+            format!("SELECT m.id, m.latitude, m.longitude, m.start_date FROM missions m{sql}")
         };
-        let rows: Vec<CardRow> = fetch_all_with!(db, CardRow, &full_sql, &args)?;
-        onsite = rows
+        let spots: Vec<Spot> = fetch_all_with!(db, Spot, &spots_sql, &args)?;
+        onsite = spots
             .into_iter()
             .map(|r| {
                 let distance = match (home, r.latitude, r.longitude) {
@@ -272,7 +278,7 @@ pub async fn search(db: &Db, user_id: i64, params: SearchParams) -> Result<Searc
     }
 
     // Remote missions: how many, and only the first rows any page up to this one can show.
-    let (mut remote, mut remote_total) = (Vec::new(), 0usize);
+    let (mut remote, mut remote_total): (Vec<(Spot, Option<f64>)>, usize) = (Vec::new(), 0);
     if wants_remote {
         let (sql, args) = base_filters(&params, Format::Remote);
         let count_sql = format!("SELECT COUNT(*) AS n FROM missions m{sql}");
@@ -285,15 +291,15 @@ pub async fn search(db: &Db, user_id: i64, params: SearchParams) -> Result<Searc
             Sort::Distance if home.is_some() => PAGE_SIZE,
             _ => window,
         };
-        let rows_sql = format!("{CARD_COLUMNS}{sql} ORDER BY m.start_date, m.id LIMIT {take} OFFSET {skip}");
-        let rows: Vec<CardRow> = fetch_all_with!(db, CardRow, &rows_sql, &args)?;
+        let rows_sql = format!("SELECT m.id, m.latitude, m.longitude, m.start_date FROM missions m{sql} ORDER BY m.start_date, m.id LIMIT {take} OFFSET {skip}");
+        let rows: Vec<Spot> = fetch_all_with!(db, Spot, &rows_sql, &args)?;
         remote = rows.into_iter().map(|r| (r, None)).collect();
     }
 
     let total = onsite_total + remote_total;
     let pages = total.div_ceil(PAGE_SIZE).max(1) as u32;
     let start = (page - 1) * PAGE_SIZE;
-    let selected: Vec<(CardRow, Option<f64>)> = match params.sort {
+    let selected: Vec<(Spot, Option<f64>)> = match params.sort {
         Sort::Distance if home.is_some() => {
             // On-site first, then remote: the remote rows fetched start right where this page does.
             let from_onsite: Vec<_> = onsite.into_iter().skip(start).take(PAGE_SIZE).collect();
@@ -306,9 +312,19 @@ pub async fn search(db: &Db, user_id: i64, params: SearchParams) -> Result<Searc
             merged.into_iter().skip(start).take(PAGE_SIZE).collect()
         }
     };
+    // Phase 2: the cards of this page.
+    let mut cards: HashMap<i64, CardRow> = HashMap::new();
+    if !selected.is_empty() {
+        let holders: Vec<String> = (1..=selected.len()).map(|i| format!("${i}")).collect();
+        let cards_sql = format!("{CARD_COLUMNS} WHERE m.id IN ({})", holders.join(", "));
+        let ids: Vec<Arg> = selected.iter().map(|(s, _)| Arg::Int(s.id)).collect();
+        let rows: Vec<CardRow> = fetch_all_with!(db, CardRow, &cards_sql, &ids)?;
+        cards = rows.into_iter().map(|r| (r.id, r)).collect();
+    }
     let applied = applied_missions(db, user_id).await?;
     let missions = selected
         .into_iter()
+        .filter_map(|(spot, distance)| cards.remove(&spot.id).map(|r| (r, distance)))
         .map(|(r, distance)| MissionCard {
             id: r.id,
             requirements: requirements(&r.domain_code, &r.domain_label, r.language.clone(), &r.learner_level, &r.native_requirement, r.cpf_funded, r.start_date, r.end_date),

@@ -262,17 +262,25 @@ fn IdentityForm(profile: MyProfile) -> impl IntoView {
     reload_on_success(ctx, value);
     let id = profile.identity;
     let postal = RwSignal::new(id.postal_code.clone().unwrap_or_default());
-    let communes = Resource::new(
-        move || postal.get(),
-        |code| async move {
-            let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
-            if code.len() == 5 && code.chars().all(|c| c.is_ascii_digit()) {
-                communes_for_postal_code(code).await
-            } else {
-                Ok(Vec::new())
-            }
-        },
-    );
+    // The saved commune first; the list is fetched again only when the postal code changes in
+    // the browser (never during the server render, so hydration sees the same markup).
+    let saved: Vec<CommuneOption> = match (&id.commune_code, &id.commune_name) {
+        (Some(code), Some(name)) => vec![CommuneOption { code: code.clone(), name: name.clone() }],
+        _ => Vec::new(),
+    };
+    let communes = RwSignal::new(saved);
+    let on_postal = move |value: String| {
+        postal.set(value.clone());
+        let code: String = value.chars().filter(|c| !c.is_whitespace()).collect();
+        if code.len() == 5 && code.chars().all(|c| c.is_ascii_digit()) {
+            leptos::task::spawn_local(async move {
+                let list = communes_for_postal_code(code).await.unwrap_or_default();
+                communes.set(list);
+            });
+        } else {
+            communes.set(Vec::new());
+        }
+    };
     let selected_commune = id.commune_code.clone().unwrap_or_default();
     let civility = id.civility.clone().unwrap_or_default();
     let saved = move || matches!(value.get(), Some(Ok(())));
@@ -307,33 +315,31 @@ fn IdentityForm(profile: MyProfile) -> impl IntoView {
                         <label for="f-postal_code">"Code postal"</label>
                         <input id="f-postal_code" name="postal_code" inputmode="numeric" autocomplete="postal-code" maxlength="5"
                             prop:value=move || postal.get()
-                            on:input:target=move |ev| postal.set(ev.target().value())/>
+                            on:input:target=move |ev| on_postal(ev.target().value())/>
                         {move || field_error(value, "postal_code").get().map(|e| view! { <p class="error">{e}</p> })}
                     </div>
                     <div class="field" class:has-error=move || field_error(value, "commune_code").get().is_some()>
                         <label for="f-commune_code">"Commune"</label>
-                        <Transition fallback=|| view! { <select id="f-commune_code" disabled=true><option>"…"</option></select> }>
-                            {
-                                let selected = selected_commune.clone();
-                                move || communes.get().map(|r| {
-                                    let options = r.unwrap_or_default();
-                                    let empty = options.is_empty();
-                                    let selected = selected.clone();
-                                    view! {
-                                        <select id="f-commune_code" name="commune_code" disabled=empty>
-                                            {if empty {
-                                                view! { <option value="">"Saisissez d'abord le code postal"</option> }.into_any()
-                                            } else {
-                                                options.into_iter().map(|c| {
-                                                    let is_selected = c.code == selected;
-                                                    view! { <option value=c.code.clone() selected=is_selected>{c.name}</option> }
-                                                }).collect::<Vec<_>>().into_any()
-                                            }}
-                                        </select>
-                                    }
-                                })
+                        {
+                            let selected = selected_commune.clone();
+                            move || {
+                                let options = communes.get();
+                                let empty = options.is_empty();
+                                let selected = selected.clone();
+                                view! {
+                                    <select id="f-commune_code" name="commune_code" disabled=empty>
+                                        {if empty {
+                                            view! { <option value="">"Saisissez d'abord le code postal"</option> }.into_any()
+                                        } else {
+                                            options.into_iter().map(|c| {
+                                                let is_selected = c.code == selected;
+                                                view! { <option value=c.code.clone() selected=is_selected>{c.name}</option> }
+                                            }).collect::<Vec<_>>().into_any()
+                                        }}
+                                    </select>
+                                }
                             }
-                        </Transition>
+                        }
                         {move || field_error(value, "commune_code").get().map(|e| view! { <p class="error">{e}</p> })}
                     </div>
                 </div>
