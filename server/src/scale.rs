@@ -6,7 +6,8 @@ use std::time::{Duration, Instant};
 use app::domain::geo::MAX_MOBILITY_KM;
 use app::execute_with;
 use app::infra::state::AppState;
-use app::missions::server::{broadcast_since, search, Arg, SearchParams};
+use app::infra::db::Arg;
+use app::missions::server::{broadcast_since, search, SearchParams};
 use app::on_db;
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
@@ -24,23 +25,8 @@ async fn next_id(state: &AppState, table: &str) -> Res<i64> {
     Ok(max + 1)
 }
 
-/// Inserts rows in multi-row statements of at most `chunk` rows.
 async fn bulk_insert(state: &AppState, table: &str, columns: &[&str], rows: Vec<Vec<Arg>>, chunk: usize) -> Res<()> {
-    for part in rows.chunks(chunk) {
-        let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
-        let mut args = Vec::with_capacity(part.len() * columns.len());
-        for (i, row) in part.iter().enumerate() {
-            if i > 0 {
-                sql.push_str(", ");
-            }
-            let first = args.len();
-            let holders: Vec<String> = (0..row.len()).map(|j| format!("${}", first + j + 1)).collect();
-            sql.push_str(&format!("({})", holders.join(", ")));
-            args.extend(row.iter().cloned());
-        }
-        execute_with!(&state.db, &sql, &args).map_err(text)?;
-    }
-    Ok(())
+    app::infra::db::insert_rows(&state.db, table, columns, &rows, chunk).await.map_err(text)
 }
 
 /// Postgres serial sequences must follow explicit ids.
@@ -312,6 +298,13 @@ pub async fn bench(state: &AppState, searches: usize, broadcasts: usize) -> Res<
             let sql = format!("UPDATE missions SET published_at = $1 WHERE id IN ({})", holders.join(", "));
             let mut args = vec![Arg::Time(stamp)];
             args.extend(chunk.iter().map(|id| Arg::Int(*id)));
+            execute_with!(&state.db, &sql, &args).map_err(text)?;
+        }
+        // The batch counts as new: forget earlier deliveries of these missions (bench data only).
+        for chunk in batch.chunks(500) {
+            let holders: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 1)).collect();
+            let sql = format!("DELETE FROM mission_broadcasts WHERE mission_id IN ({})", holders.join(", "));
+            let args: Vec<Arg> = chunk.iter().map(|id| Arg::Int(*id)).collect();
             execute_with!(&state.db, &sql, &args).map_err(text)?;
         }
         let until = chrono::Utc::now() + chrono::Duration::milliseconds(1);

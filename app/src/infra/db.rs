@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{PgPool, SqlitePool};
 
 #[derive(Clone, Debug)]
@@ -66,6 +67,89 @@ macro_rules! write_tx {
             }
         }
     };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Queries built at run time (filters, multi-row inserts)
+
+/// A value bound into a query built at run time (the same for both backends).
+#[derive(Debug, Clone)]
+pub enum Arg {
+    Text(String),
+    Int(i64),
+    Float(f64),
+    Date(NaiveDate),
+    Bool(bool),
+    Time(DateTime<Utc>),
+    OptText(Option<String>),
+    OptFloat(Option<f64>),
+    OptTime(Option<DateTime<Utc>>),
+}
+
+/// Binds one `Arg` to a query of any backend.
+#[macro_export]
+macro_rules! bind_arg {
+    ($query:expr, $arg:expr) => {
+        match $arg {
+            $crate::infra::db::Arg::Text(v) => $query.bind(v.clone()),
+            $crate::infra::db::Arg::Int(v) => $query.bind(*v),
+            $crate::infra::db::Arg::Float(v) => $query.bind(*v),
+            $crate::infra::db::Arg::Date(v) => $query.bind(*v),
+            $crate::infra::db::Arg::Bool(v) => $query.bind(*v),
+            $crate::infra::db::Arg::Time(v) => $query.bind(*v),
+            $crate::infra::db::Arg::OptText(v) => $query.bind(v.clone()),
+            $crate::infra::db::Arg::OptFloat(v) => $query.bind(*v),
+            $crate::infra::db::Arg::OptTime(v) => $query.bind(*v),
+        }
+    };
+}
+
+/// Binds `args` in order and executes (INSERT, UPDATE…); returns the rows affected.
+#[macro_export]
+macro_rules! execute_with {
+    ($db:expr, $sql:expr, $args:expr) => {
+        $crate::on_db!($db, |pool| {
+            let mut query = sqlx::query($sql);
+            for arg in $args {
+                query = $crate::bind_arg!(query, arg);
+            }
+            query.execute(pool).await.map(|r| r.rows_affected())
+        })
+    };
+}
+
+/// Binds `args` in order to a `query_as` and fetches all rows; compiled for both backends.
+#[macro_export]
+macro_rules! fetch_all_with {
+    ($db:expr, $row:ty, $sql:expr, $args:expr) => {
+        $crate::on_db!($db, |pool| {
+            let mut query = sqlx::query_as::<_, $row>($sql);
+            for arg in $args {
+                query = $crate::bind_arg!(query, arg);
+            }
+            query.fetch_all(pool).await
+        })
+    };
+}
+
+
+/// Inserts `rows` into `table` with multi-row statements of at most `chunk` rows.
+pub async fn insert_rows(db: &Db, table: &str, columns: &[&str], rows: &[Vec<Arg>], chunk: usize) -> Result<(), sqlx::Error> {
+    for part in rows.chunks(chunk.max(1)) {
+        let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
+        let mut args: Vec<Arg> = Vec::with_capacity(part.len() * columns.len());
+        for (i, row) in part.iter().enumerate() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            let first = args.len();
+            let holders: Vec<String> = (0..row.len()).map(|j| format!("${}", first + j + 1)).collect();
+            sql.push_str(&format!("({})", holders.join(", ")));
+            args.extend(row.iter().cloned());
+        }
+        crate::execute_with!(db, &sql, &args)?;
+    }
+    Ok(())
 }
 
 impl Db {

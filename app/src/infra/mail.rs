@@ -7,9 +7,8 @@ use lettre::message::{header::ContentType, Mailbox};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::domain::Email;
-use crate::infra::db::Db;
+use crate::infra::db::{insert_rows, Arg, Db};
 use crate::infra::time::now;
-use crate::on_db;
 
 #[derive(Clone)]
 enum Transport {
@@ -68,46 +67,67 @@ impl Mailer {
     /// Sends a plain-text email and records it. A delivery failure is recorded and returned;
     /// callers decide whether the user needs to know.
     pub async fn send(&self, db: &Db, to: &Email, subject: &str, body: &str) -> Result<(), MailError> {
-        let recipient: Mailbox = to.as_str().parse().map_err(|_| MailError::Build("recipient".into()))?;
-        let message = Message::builder()
-            .from(self.from.clone())
-            .to(recipient)
-            .subject(subject)
-            .header(ContentType::TEXT_PLAIN)
-            .body(body.to_string())
-            .map_err(|e| MailError::Build(e.to_string()))?;
-        let (transport, outcome, stored_body) = match &self.transport {
-            Transport::Smtp(smtp) => {
+        let (record, outcome) = self.deliver(to, subject, body).await;
+        insert_rows(db, "emails", EMAIL_COLUMNS, &[record], 1).await?;
+        outcome
+    }
+
+    /// Sends many emails (the daily digest), recording them in batches. Returns how many left.
+    pub async fn send_all(&self, db: &Db, messages: &[(Email, String, String)]) -> Result<usize, MailError> {
+        let mut records = Vec::with_capacity(messages.len());
+        let mut sent = 0;
+        for (to, subject, body) in messages {
+            let (record, outcome) = self.deliver(to, subject, body).await;
+            records.push(record);
+            sent += usize::from(outcome.is_ok());
+        }
+        insert_rows(db, "emails", EMAIL_COLUMNS, &records, 500).await?;
+        Ok(sent)
+    }
+
+    /// Delivers one email; returns its row for the `emails` table and the outcome.
+    async fn deliver(&self, to: &Email, subject: &str, body: &str) -> (Vec<Arg>, Result<(), MailError>) {
+        let built = to
+            .as_str()
+            .parse::<Mailbox>()
+            .map_err(|_| MailError::Build("recipient".into()))
+            .and_then(|recipient| {
+                Message::builder()
+                    .from(self.from.clone())
+                    .to(recipient)
+                    .subject(subject)
+                    .header(ContentType::TEXT_PLAIN)
+                    .body(body.to_string())
+                    .map_err(|e| MailError::Build(e.to_string()))
+            });
+        let (transport, outcome, stored_body) = match (&self.transport, built) {
+            (Transport::Smtp(_), Err(e)) => ("smtp", Err(e), None),
+            (Transport::Outbox(_), Err(e)) => ("outbox", Err(e), None),
+            (Transport::Smtp(smtp), Ok(message)) => {
                 let outcome = smtp.send(message).await.map(|_| ()).map_err(|e| MailError::Delivery(e.to_string()));
                 ("smtp", outcome, None)
             }
-            Transport::Outbox(dir) => {
+            (Transport::Outbox(dir), Ok(message)) => {
                 let outcome = write_to_outbox(dir, &message).await;
                 ("outbox", outcome, Some(body.to_string()))
             }
         };
-        let status = if outcome.is_ok() { "sent" } else { "failed" };
-        let created_at = now();
-        on_db!(db, |pool| {
-            sqlx::query(
-                "INSERT INTO emails (recipient, subject, body_text, transport, status, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(to.as_str())
-            .bind(subject)
-            .bind(stored_body)
-            .bind(transport)
-            .bind(status)
-            .bind(created_at)
-            .execute(pool)
-            .await.map(|r| r.rows_affected())
-        })?;
         if let Err(e) = &outcome {
             tracing::error!(error = %e, transport, "email delivery failed");
         }
-        outcome
+        let record = vec![
+            Arg::Text(to.as_str().to_string()),
+            Arg::Text(subject.to_string()),
+            Arg::OptText(stored_body),
+            Arg::Text(transport.to_string()),
+            Arg::Text(if outcome.is_ok() { "sent" } else { "failed" }.to_string()),
+            Arg::Time(now()),
+        ];
+        (record, outcome)
     }
 }
+
+const EMAIL_COLUMNS: &[&str] = &["recipient", "subject", "body_text", "transport", "status", "created_at"];
 
 async fn write_to_outbox(dir: &PathBuf, message: &Message) -> Result<(), MailError> {
     tokio::fs::create_dir_all(dir).await.map_err(|e| MailError::Delivery(e.to_string()))?;

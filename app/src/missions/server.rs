@@ -18,65 +18,8 @@ pub const PAGE_SIZE: usize = 20;
 /// Distance filter when the trainer has not set a mobility radius.
 pub const DEFAULT_RADIUS_KM: i64 = 30;
 
-/// A value bound into a query built at run time (the same for both backends).
-#[derive(Debug, Clone)]
-pub enum Arg {
-    Text(String),
-    Int(i64),
-    Float(f64),
-    Date(NaiveDate),
-    Bool(bool),
-    Time(DateTime<Utc>),
-    OptText(Option<String>),
-    OptFloat(Option<f64>),
-    OptTime(Option<DateTime<Utc>>),
-}
-
-/// Binds one `Arg` to a query of any backend.
-#[macro_export]
-macro_rules! bind_arg {
-    ($query:expr, $arg:expr) => {
-        match $arg {
-            $crate::missions::server::Arg::Text(v) => $query.bind(v.clone()),
-            $crate::missions::server::Arg::Int(v) => $query.bind(*v),
-            $crate::missions::server::Arg::Float(v) => $query.bind(*v),
-            $crate::missions::server::Arg::Date(v) => $query.bind(*v),
-            $crate::missions::server::Arg::Bool(v) => $query.bind(*v),
-            $crate::missions::server::Arg::Time(v) => $query.bind(*v),
-            $crate::missions::server::Arg::OptText(v) => $query.bind(v.clone()),
-            $crate::missions::server::Arg::OptFloat(v) => $query.bind(*v),
-            $crate::missions::server::Arg::OptTime(v) => $query.bind(*v),
-        }
-    };
-}
-
-/// Binds `args` in order and executes (INSERT, UPDATE…); returns the rows affected.
-#[macro_export]
-macro_rules! execute_with {
-    ($db:expr, $sql:expr, $args:expr) => {
-        $crate::on_db!($db, |pool| {
-            let mut query = sqlx::query($sql);
-            for arg in $args {
-                query = $crate::bind_arg!(query, arg);
-            }
-            query.execute(pool).await.map(|r| r.rows_affected())
-        })
-    };
-}
-
-/// Binds `args` in order to a `query_as` and fetches all rows; compiled for both backends.
-macro_rules! fetch_all_with {
-    ($db:expr, $row:ty, $sql:expr, $args:expr) => {
-        on_db!($db, |pool| {
-            let mut query = sqlx::query_as::<_, $row>($sql);
-            for arg in $args {
-                query = $crate::bind_arg!(query, arg);
-            }
-            query.fetch_all(pool).await
-        })
-    };
-}
-pub(crate) use fetch_all_with;
+pub use crate::infra::db::Arg;
+use crate::fetch_all_with;
 
 // ---------------------------------------------------------------------------------------------
 // Rule settings (the CPF turnover ceilings), stored as JSON, editable by staff.
@@ -718,38 +661,52 @@ async fn record_deliveries(db: &Db, mission_id: i64, users: &[i64], at: DateTime
     Ok(newly)
 }
 
+/// One notification per trainer, in batches, and the emails of those who want them.
 async fn send_digests(state: &AppState, digests: &HashMap<i64, Vec<(i64, String)>>) -> Result<usize, AppError> {
-    let mut emails = 0;
+    let at = now();
+    let mut notifications = Vec::with_capacity(digests.len());
+    let mut texts: HashMap<i64, (String, String)> = HashMap::new();
     for (user_id, missions) in digests {
         let count = missions.len();
         let title = if count == 1 { "1 nouvelle mission pour vous".to_string() } else { format!("{count} nouvelles missions pour vous") };
         let lines: Vec<String> = missions.iter().map(|(_, line)| format!("• {line}")).collect();
         let body = format!("De nouvelles missions correspondent à vos domaines et à votre zone :\n{}", lines.join("\n"));
-        crate::notifications::server::insert(&state.db, *user_id, &title, &body, Some("/missions")).await?;
-        let wants_email: Option<(bool, String, String)> = on_db!(&state.db, |pool| {
-            sqlx::query_as(
-                "SELECT p.email_digest, u.email, u.first_name FROM trainer_profiles p JOIN users u ON u.id = p.user_id
-                 WHERE p.user_id = $1 AND u.deleted_at IS NULL",
-            )
-            .bind(*user_id)
-            .fetch_optional(pool)
-            .await
-        })?;
-        if let Some((true, address, first_name)) = wants_email {
-            if let Ok(to) = crate::domain::Email::parse(&address) {
-                let text = format!(
-                    "Bonjour {first_name},\n\n{body}\n\nVoir les missions et votre éligibilité : {}/missions\n\n\
-                     Vous recevez ce récapitulatif quotidien parce qu'il est activé dans votre compte ({}/compte).\n\nL'équipe Mission Formateur",
-                    state.config.site_url, state.config.site_url
-                );
-                match state.mailer.send(&state.db, &to, &title, &text).await {
-                    Ok(()) => emails += 1,
-                    Err(e) => tracing::warn!(error = %e, user_id, "digest email not sent"),
-                }
-            }
+        notifications.push(vec![Arg::Int(*user_id), Arg::Text(title.clone()), Arg::Text(body.clone()), Arg::Text("/missions".into()), Arg::Time(at)]);
+        texts.insert(*user_id, (title, body));
+    }
+    crate::infra::db::insert_rows(&state.db, "notifications", &["user_id", "title", "body", "link", "created_at"], &notifications, 500).await?;
+
+    let users: Vec<i64> = digests.keys().copied().collect();
+    let mut messages = Vec::new();
+    for chunk in users.chunks(500) {
+        #[derive(sqlx::FromRow)]
+        struct Recipient {
+            user_id: i64,
+            email: String,
+            first_name: String,
+        }
+        let holders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT p.user_id, u.email, u.first_name FROM trainer_profiles p JOIN users u ON u.id = p.user_id
+             WHERE p.email_digest = TRUE AND u.deleted_at IS NULL AND p.user_id IN ({})",
+            holders.join(", ")
+        );
+        let args: Vec<Arg> = chunk.iter().map(|id| Arg::Int(*id)).collect();
+        let recipients: Vec<Recipient> = fetch_all_with!(&state.db, Recipient, &sql, &args)?;
+        for r in recipients {
+            let (Ok(to), Some((title, body))) = (crate::domain::Email::parse(&r.email), texts.get(&r.user_id)) else { continue };
+            let text = format!(
+                "Bonjour {},\n\n{body}\n\nVoir les missions et votre éligibilité : {}/missions\n\n\
+                 Vous recevez ce récapitulatif quotidien parce qu'il est activé dans votre compte ({}/compte).\n\nL'équipe Mission Formateur",
+                r.first_name, state.config.site_url, state.config.site_url
+            );
+            messages.push((to, title.clone(), text));
         }
     }
-    Ok(emails)
+    state.mailer.send_all(&state.db, &messages).await.map_err(|e| {
+        tracing::error!(error = %e, "digest emails not recorded");
+        AppError::Internal
+    })
 }
 
 /// The scheduled time of today's broadcast, in UTC, from a Paris local time "HH:MM".

@@ -351,7 +351,9 @@ pub mod server {
     use crate::infra::db::Db;
     use crate::infra::state::AppState;
     use crate::infra::time::{now, paris_date, paris_datetime, today};
-    use crate::missions::server::{fetch_all_with, learners, mission_row, rule_settings, save_rule_settings, Arg, MissionRow};
+    use crate::fetch_all_with;
+    use crate::infra::db::Arg;
+    use crate::missions::server::{learners, mission_row, rule_settings, save_rule_settings, MissionRow};
     use crate::{on_db, write_tx};
 
     fn optional(value: &str) -> Option<String> {
@@ -1053,40 +1055,52 @@ pub mod server {
             Some((code, c)) => (Some(code.clone()), Some(c.name.to_string()), Some(c.latitude), Some(c.longitude)),
             None => (None, None, None, None),
         };
-        let description = input.description.trim().to_string();
-        let rhythm = input.rhythm.trim().to_string();
+        // The same fields, in the same order, for a new mission and for an edit.
+        let columns = [
+            "centre_id", "title", "domain_code", "description", "learner_level", "native_requirement", "format", "group_kind",
+            "postal_code", "commune_name", "latitude", "longitude", "hours", "start_date", "end_date", "rhythm", "cpf_funded",
+            "learners_count", "hourly_rate_cents", "rate_overridden", "updated_at",
+        ];
+        let fields = vec![
+            Arg::Int(input.centre_id),
+            Arg::Text(title.clone()),
+            Arg::Text(domain_code.clone()),
+            Arg::Text(input.description.trim().to_string()),
+            Arg::Text(level.code().into()),
+            Arg::Text(native.code().into()),
+            Arg::Text(format.code().into()),
+            Arg::Text(group.code().into()),
+            Arg::OptText(postal),
+            Arg::OptText(commune),
+            Arg::OptFloat(lat),
+            Arg::OptFloat(lon),
+            Arg::Int(hours),
+            Arg::Date(start),
+            Arg::Date(end),
+            Arg::Text(input.rhythm.trim().to_string()),
+            Arg::Bool(input.cpf_funded),
+            Arg::Int(count),
+            Arg::Int(rate.cents()),
+            Arg::Bool(overridden),
+            Arg::Time(at),
+        ];
+        let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("${i}")).collect();
+        let insert_sql = format!(
+            "INSERT INTO missions ({}, status, created_by, created_at) VALUES ({}, 'brouillon', ${}, ${}) RETURNING id",
+            columns.join(", "),
+            placeholders.join(", "),
+            columns.len() + 1,
+            columns.len()
+        );
+        let assignments: Vec<String> = columns.iter().zip(&placeholders).map(|(c, p)| format!("{c} = {p}")).collect();
+        let update_sql = format!("UPDATE missions SET {} WHERE id = ${}", assignments.join(", "), columns.len() + 1);
         write_tx!(db, |tx| {
             let id: i64 = if mission_id == 0 {
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO missions (centre_id, title, domain_code, description, learner_level, native_requirement, format, group_kind,
-                        postal_code, commune_name, latitude, longitude, hours, start_date, end_date, rhythm, cpf_funded, learners_count,
-                        hourly_rate_cents, rate_overridden, status, created_by, created_at, updated_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, FALSE, 'brouillon', $20, $21, $21)
-                     RETURNING id",
-                )
-                .bind(input.centre_id)
-                .bind(&title)
-                .bind(&domain_code)
-                .bind(&description)
-                .bind(level.code())
-                .bind(native.code())
-                .bind(format.code())
-                .bind(group.code())
-                .bind(&postal)
-                .bind(&commune)
-                .bind(lat)
-                .bind(lon)
-                .bind(hours)
-                .bind(start)
-                .bind(end)
-                .bind(&rhythm)
-                .bind(input.cpf_funded)
-                .bind(count)
-                .bind(rate.cents())
-                .bind(ctx.user_id)
-                .bind(at)
-                .fetch_one(&mut *tx)
-                .await?;
+                let mut insert = sqlx::query_scalar::<_, i64>(&insert_sql);
+                for field in &fields {
+                    insert = crate::bind_arg!(insert, field);
+                }
+                let id = insert.bind(ctx.user_id).fetch_one(&mut *tx).await?;
                 sqlx::query("INSERT INTO mission_status_history (mission_id, status, changed_by, changed_at) VALUES ($1, 'brouillon', $2, $3)")
                     .bind(id)
                     .bind(ctx.user_id)
@@ -1095,37 +1109,11 @@ pub mod server {
                     .await?;
                 id
             } else {
-                sqlx::query(
-                    "UPDATE missions SET centre_id = $1, title = $2, domain_code = $3, description = $4, learner_level = $5,
-                        native_requirement = $6, format = $7, group_kind = $8, postal_code = $9, commune_name = $10, latitude = $11,
-                        longitude = $12, hours = $13, start_date = $14, end_date = $15, rhythm = $16, cpf_funded = $17,
-                        learners_count = $18, hourly_rate_cents = $19, rate_overridden = $20, updated_at = $21
-                     WHERE id = $22",
-                )
-                .bind(input.centre_id)
-                .bind(&title)
-                .bind(&domain_code)
-                .bind(&description)
-                .bind(level.code())
-                .bind(native.code())
-                .bind(format.code())
-                .bind(group.code())
-                .bind(&postal)
-                .bind(&commune)
-                .bind(lat)
-                .bind(lon)
-                .bind(hours)
-                .bind(start)
-                .bind(end)
-                .bind(&rhythm)
-                .bind(input.cpf_funded)
-                .bind(count)
-                .bind(rate.cents())
-                .bind(overridden)
-                .bind(at)
-                .bind(mission_id)
-                .execute(&mut *tx)
-                .await?;
+                let mut update = sqlx::query(&update_sql);
+                for field in &fields {
+                    update = crate::bind_arg!(update, field);
+                }
+                update.bind(mission_id).execute(&mut *tx).await?;
                 mission_id
             };
             if rate_changed {
