@@ -80,7 +80,7 @@ pub async fn router(state: AppState) -> Result<Router, StartError> {
     if state.config.broadcast_scheduler {
         tokio::spawn(broadcast_scheduler(state.clone()));
     }
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let site_root = state.leptos_options.site_root.to_string();
     let pkg_dir = format!("{site_root}/{}", state.leptos_options.site_pkg_dir);
 
@@ -176,6 +176,16 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
 }
 
 /// Serves until SIGTERM or Ctrl-C, letting in-flight requests finish.
+/// The app's routes, listed once per process. Listing them runs the app with resource loading
+/// suppressed through a process-wide flag (leptos_server's `SuppressResourceLoad`): a resource
+/// first polled by a request served meanwhile would wait forever (leptos issue #4773). Listing
+/// once, before the first router exists, keeps every later request clear of that window; it
+/// matters when one process builds several routers (the integration tests, two nodes in one).
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 pub async fn serve(app: Router, addr: SocketAddr) -> Result<(), StartError> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!(%addr, "listening");

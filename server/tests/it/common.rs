@@ -133,6 +133,8 @@ pub fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
+        // A stalled response fails its test instead of hanging the whole run.
+        .timeout(Duration::from_secs(60))
         .build()
         .expect("client")
 }

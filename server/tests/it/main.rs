@@ -10,3 +10,4 @@ mod competence;
 mod missions;
 mod profiles;
 mod scale_out;
+mod ssr;
