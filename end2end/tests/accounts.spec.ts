@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { login, logout, open, PASSWORD, registerTrainer, STAFF, uniqueEmail } from './helpers';
+import { expect, login, logout, open, PASSWORD, registerTrainer, STAFF, test, uniqueEmail } from './helpers';
 
 test('a new trainer registers, logs out and logs back in', async ({ page }) => {
   const email = uniqueEmail('jeanne');

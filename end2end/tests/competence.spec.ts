@@ -1,7 +1,7 @@
-import { expect, Page, test } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { open, registerTrainer, uniqueEmail } from './helpers';
+import { expect, open, registerTrainer, test, uniqueEmail } from './helpers';
 
 type Bank = { questions: { prompt: string; cefr: string | null; options: { label: string; correct: boolean }[] }[] };
 

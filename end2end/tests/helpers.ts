@@ -1,4 +1,36 @@
-import { expect, Page } from '@playwright/test';
+import { Browser, expect, Page, test as base } from '@playwright/test';
+
+export { expect };
+
+/** Records the errors that break a page silently: a hydration mismatch or a panic in the
+ *  WebAssembly leaves the server-rendered HTML in place without its event handlers. */
+function watch(page: Page, errors: string[]) {
+  page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /hydration|panicked/i.test(m.text())) errors.push(`${page.url()}: ${m.text()}`);
+  });
+}
+
+/** Every test fails if any of its pages (including those opened with `browser.newPage()`)
+ *  reported a hydration error or a panic. */
+export const test = base.extend<{ pageErrors: string[] }>({
+  pageErrors: [
+    async ({ page, browser }, use) => {
+      const errors: string[] = [];
+      watch(page, errors);
+      const original = browser.newPage.bind(browser);
+      (browser as Browser).newPage = async (...args: Parameters<Browser['newPage']>) => {
+        const created = await original(...args);
+        watch(created, errors);
+        return created;
+      };
+      await use(errors);
+      browser.newPage = original;
+      expect(errors, 'errors reported by the pages').toEqual([]);
+    },
+    { auto: true },
+  ],
+});
 
 export const STAFF = { email: 'equipe@mission-formateur.test', password: 'Equipe-Demo-2026' };
 export const PASSWORD = 'cheval agrafe pile correcte';

@@ -1,5 +1,5 @@
-import { expect, Page, test } from '@playwright/test';
-import { login, open, STAFF } from './helpers';
+import type { Page } from '@playwright/test';
+import { expect, login, open, STAFF, test } from './helpers';
 
 const CAMILLE = { email: 'camille.martin@exemple.test', password: 'Formateur-Demo-2026' };
 

@@ -1,5 +1,5 @@
-import { expect, Page, test } from '@playwright/test';
-import { login, open, registerTrainer, STAFF, uniqueEmail } from './helpers';
+import type { Page } from '@playwright/test';
+import { expect, login, open, registerTrainer, STAFF, test, uniqueEmail } from './helpers';
 
 async function completeness(page: Page): Promise<number> {
   const text = await page.getByTestId('completeness').innerText();

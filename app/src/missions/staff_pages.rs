@@ -296,36 +296,45 @@ fn StaffMissions() -> impl IntoView {
                 <h1>"Missions"</h1>
                 <a class="button primary" href="/equipe/missions/nouvelle">"Nouvelle mission"</a>
             </div>
-            <leptos_router::components::Form method="GET" action="/equipe/missions" attr:class="filters">
-                <div class="field">
-                    <label for="f-centre">"Centre"</label>
-                    <select id="f-centre" name="centre">
-                        <option value="">"Tous"</option>
-                        {move || form.get().and_then(|r| r.ok()).map(|f| f.centres.into_iter().map(|(id, name)| {
-                            let selected = centre.get_untracked() == id.to_string();
-                            view! { <option value=id.to_string() selected=selected>{name}</option> }
-                        }).collect::<Vec<_>>())}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="f-statut">"Statut"</label>
-                    <select id="f-statut" name="statut">
-                        <option value="">"Tous"</option>
-                        {MissionStatus::ALL.iter().map(|s| view! { <option value=s.code() selected=move || status.get() == s.code()>{s.label()}</option> }).collect::<Vec<_>>()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="f-domaine-staff">"Domaine"</label>
-                    <select id="f-domaine-staff" name="domaine">
-                        <option value="">"Tous"</option>
-                        {move || form.get().and_then(|r| r.ok()).map(|f| f.domains.into_iter().map(|(code, label, _)| {
-                            let selected = domain.get_untracked() == code;
-                            view! { <option value=code.clone() selected=selected>{label}</option> }
-                        }).collect::<Vec<_>>())}
-                    </select>
-                </div>
-                <button type="submit" class="button">"Filtrer"</button>
-            </leptos_router::components::Form>
+            // The filters wait for their option lists so that the server and the browser render
+            // the same markup (a resource read outside a boundary breaks hydration).
+            <Transition fallback=|| ()>
+                {move || form.get().map(|r| {
+                    let (centres, domains) = r.map(|f| (f.centres, f.domains)).unwrap_or_default();
+                    view! {
+                        <leptos_router::components::Form method="GET" action="/equipe/missions" attr:class="filters">
+                            <div class="field">
+                                <label for="f-centre">"Centre"</label>
+                                <select id="f-centre" name="centre">
+                                    <option value="">"Tous"</option>
+                                    {centres.into_iter().map(|(id, name)| {
+                                        let selected = centre.get_untracked() == id.to_string();
+                                        view! { <option value=id.to_string() selected=selected>{name}</option> }
+                                    }).collect::<Vec<_>>()}
+                                </select>
+                            </div>
+                            <div class="field">
+                                <label for="f-statut">"Statut"</label>
+                                <select id="f-statut" name="statut">
+                                    <option value="">"Tous"</option>
+                                    {MissionStatus::ALL.iter().map(|s| view! { <option value=s.code() selected=move || status.get() == s.code()>{s.label()}</option> }).collect::<Vec<_>>()}
+                                </select>
+                            </div>
+                            <div class="field">
+                                <label for="f-domaine-staff">"Domaine"</label>
+                                <select id="f-domaine-staff" name="domaine">
+                                    <option value="">"Tous"</option>
+                                    {domains.into_iter().map(|(code, label, _)| {
+                                        let selected = domain.get_untracked() == code;
+                                        view! { <option value=code.clone() selected=selected>{label}</option> }
+                                    }).collect::<Vec<_>>()}
+                                </select>
+                            </div>
+                            <button type="submit" class="button">"Filtrer"</button>
+                        </leptos_router::components::Form>
+                    }
+                })}
+            </Transition>
             <Transition fallback=|| view! { <p class="muted">"Chargement…"</p> }>
                 {move || data.get().map(|r| match r {
                     Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
