@@ -545,11 +545,11 @@ fn TestsOverview() -> impl IntoView {
                             <tbody>
                                 {tests.into_iter().map(|t| view! {
                                     <tr>
-                                        <td><a href=format!("/equipe/tests/{}", t.code)>{t.title}</a></td>
-                                        <td>{t.kind.label()}</td>
-                                        <td>{format!("{} / {}", t.questions_active, t.questions_total)}</td>
-                                        <td>{t.attempts}</td>
-                                        <td>{t.pass_rate.map(|r| format!("{r} %")).unwrap_or_else(|| "—".into())}</td>
+                                        <td data-label="Test"><a href=format!("/equipe/tests/{}", t.code)>{t.title}</a></td>
+                                        <td data-label="Type">{t.kind.label()}</td>
+                                        <td data-label="Questions actives">{format!("{} / {}", t.questions_active, t.questions_total)}</td>
+                                        <td data-label="Tentatives">{t.attempts}</td>
+                                        <td data-label="Taux de réussite">{t.pass_rate.map(|r| format!("{r} %")).unwrap_or_else(|| "—".into())}</td>
                                     </tr>
                                 }).collect::<Vec<_>>()}
                             </tbody>

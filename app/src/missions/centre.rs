@@ -70,7 +70,7 @@ fn CentreSpace() -> impl IntoView {
                                     <thead><tr><th scope="col">"Mission"</th><th scope="col">"Domaine"</th><th scope="col">"Début"</th><th scope="col">"Statut"</th><th scope="col">"Candidatures"</th></tr></thead>
                                     <tbody>
                                         {home.missions.into_iter().map(|m| view! {
-                                            <tr><td>{m.title}</td><td>{m.domain}</td><td>{m.start}</td><td>{m.status.label()}</td><td>{m.applications}</td></tr>
+                                            <tr><td data-label="Mission">{m.title}</td><td data-label="Domaine">{m.domain}</td><td data-label="Début">{m.start}</td><td data-label="Statut">{m.status.label()}</td><td data-label="Candidatures">{m.applications}</td></tr>
                                         }).collect::<Vec<_>>()}
                                     </tbody>
                                 </table>

@@ -51,11 +51,11 @@ fn Centres() -> impl IntoView {
                             <tbody>
                                 {list.into_iter().map(|c| view! {
                                     <tr>
-                                        <td><a href=format!("/equipe/centres/{}", c.id)>{c.name}</a></td>
-                                        <td>{c.city}</td>
-                                        <td>{c.management_mode}</td>
-                                        <td>{c.missions}</td>
-                                        <td>{c.users}</td>
+                                        <td data-label="Centre"><a href=format!("/equipe/centres/{}", c.id)>{c.name}</a></td>
+                                        <td data-label="Ville">{c.city}</td>
+                                        <td data-label="Gestion">{c.management_mode}</td>
+                                        <td data-label="Missions">{c.missions}</td>
+                                        <td data-label="Comptes">{c.users}</td>
                                     </tr>
                                 }).collect::<Vec<_>>()}
                             </tbody>
@@ -191,7 +191,7 @@ fn Centre() -> impl IntoView {
                                         <tbody>
                                             {rates.into_iter().map(|r| view! {
                                                 <tr>
-                                                    <td>{r.domain}</td><td>{r.format}</td><td>{r.group}</td><td>{r.volume}</td><td>{format!("{} / h", r.hourly_rate)}</td>
+                                                    <td data-label="Domaine">{r.domain}</td><td data-label="Format">{r.format}</td><td data-label="Groupe">{r.group}</td><td data-label="Volume">{r.volume}</td><td data-label="Taux HT">{format!("{} / h", r.hourly_rate)}</td>
                                                     <td>
                                                         <ActionForm action=delete_rate attr:class="inline">
                                                             <input type="hidden" name="rate_id" value=r.id.to_string()/>
@@ -346,12 +346,12 @@ fn StaffMissions() -> impl IntoView {
                             <tbody>
                                 {p.items.into_iter().map(|m| view! {
                                     <tr>
-                                        <td><a href=format!("/equipe/missions/{}", m.id)>{m.title}</a></td>
-                                        <td>{m.centre}</td>
-                                        <td>{m.domain}</td>
-                                        <td>{m.start}</td>
-                                        <td><span class=status_class(m.status)>{m.status.label()}</span></td>
-                                        <td>{m.applications}</td>
+                                        <td data-label="Mission"><a href=format!("/equipe/missions/{}", m.id)>{m.title}</a></td>
+                                        <td data-label="Centre">{m.centre}</td>
+                                        <td data-label="Domaine">{m.domain}</td>
+                                        <td data-label="Début">{m.start}</td>
+                                        <td data-label="Statut"><span class=status_class(m.status)>{m.status.label()}</span></td>
+                                        <td data-label="Candidatures">{m.applications}</td>
                                     </tr>
                                 }).collect::<Vec<_>>()}
                             </tbody>
@@ -635,11 +635,11 @@ fn MissionManagement(
                         <tbody>
                             {mission.applicants.into_iter().map(|a| view! {
                                 <tr>
-                                    <td><a href=format!("/equipe/profils/{}", a.user_id)>{a.name.clone()}</a><br/><small class="muted">{format!("le {}", a.applied_on)}</small></td>
-                                    <td>{a.level.clone().unwrap_or_else(|| "—".into())}</td>
-                                    <td>{a.distance_km.map(|d| format!("{d} km")).unwrap_or_else(|| "—".into())}</td>
-                                    <td>{if a.eligible_now { view! { <span class="badge badge-ok">"Oui"</span> }.into_any() } else { view! { <span class="badge badge-warn" title=a.reasons.join(" / ")>"Non"</span> }.into_any() }}</td>
-                                    <td>{a.status_label.clone()}</td>
+                                    <td data-label="Formateur"><a href=format!("/equipe/profils/{}", a.user_id)>{a.name.clone()}</a><br/><small class="muted">{format!("le {}", a.applied_on)}</small></td>
+                                    <td data-label="Niveau testé">{a.level.clone().unwrap_or_else(|| "—".into())}</td>
+                                    <td data-label="Distance">{a.distance_km.map(|d| format!("{d} km")).unwrap_or_else(|| "—".into())}</td>
+                                    <td data-label="Éligible aujourd'hui">{if a.eligible_now { view! { <span class="badge badge-ok">"Oui"</span> }.into_any() } else { view! { <span class="badge badge-warn" title=a.reasons.join(" / ")>"Non"</span> }.into_any() }}</td>
+                                    <td data-label="Statut">{a.status_label.clone()}</td>
                                     <td>
                                         {(published && a.status == "envoyee").then(|| view! {
                                             <ActionForm action=choose attr:class="inline">
@@ -695,8 +695,8 @@ fn Rules() -> impl IntoView {
                             <tbody>
                                 {settings.turnover_ceilings.clone().into_iter().map(|c| view! {
                                     <tr>
-                                        <td>{french_date(c.valid_from)}</td>
-                                        <td>{c.amount.to_string()}</td>
+                                        <td data-label="En vigueur à partir du">{french_date(c.valid_from)}</td>
+                                        <td data-label="Plafond HT">{c.amount.to_string()}</td>
                                         <td>
                                             <ActionForm action=delete attr:class="inline">
                                                 <input type="hidden" name="valid_from" value=c.valid_from.format("%Y-%m-%d").to_string()/>

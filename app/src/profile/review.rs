@@ -402,10 +402,10 @@ fn Queue() -> impl IntoView {
                             };
                             view! {
                                 <tr>
-                                    <td><a href=href>{q.name}</a><br/><small class="muted">{q.email}</small></td>
-                                    <td>{what}</td>
-                                    <td>{q.submitted_on}</td>
-                                    <td><strong>{q.waiting}</strong></td>
+                                    <td data-label="Formateur"><a href=href>{q.name}</a><br/><small class="muted">{q.email}</small></td>
+                                    <td data-label="Objet">{what}</td>
+                                    <td data-label="Envoyé le">{q.submitted_on}</td>
+                                    <td data-label="En attente depuis"><strong>{q.waiting}</strong></td>
                                 </tr>
                             }
                         }).collect::<Vec<_>>();
@@ -540,7 +540,7 @@ fn Audit() -> impl IntoView {
                     Ok(p) if p.items.is_empty() => view! { <p class="empty">"Le journal est vide."</p> }.into_any(),
                     Ok(p) => {
                         let rows = p.items.into_iter().map(|e| view! {
-                            <tr><td>{e.at}</td><td>{e.actor}</td><td>{e.action}</td><td>{e.target}</td><td>{e.detail}</td></tr>
+                            <tr><td data-label="Date">{e.at}</td><td data-label="Qui">{e.actor}</td><td data-label="Action">{e.action}</td><td data-label="Formateur">{e.target}</td><td data-label="Détail">{e.detail}</td></tr>
                         }).collect::<Vec<_>>();
                         view! {
                             <table class="table">

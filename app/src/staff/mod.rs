@@ -458,10 +458,10 @@ fn Accounts() -> impl IntoView {
                     Ok(p) => {
                         let rows = p.items.into_iter().map(|a| view! {
                             <tr>
-                                <td>{a.name}</td>
-                                <td>{a.email}</td>
-                                <td>{role_label(a.role)}</td>
-                                <td>{a.created_on}</td>
+                                <td data-label="Nom">{a.name}</td>
+                                <td data-label="E-mail">{a.email}</td>
+                                <td data-label="Type">{role_label(a.role)}</td>
+                                <td data-label="Créé le">{a.created_on}</td>
                             </tr>
                         }).collect::<Vec<_>>();
                         let base = match role.get_untracked() {
