@@ -15,6 +15,14 @@ pub struct Dashboard {
     pub staff: i64,
     pub centre_users: i64,
     pub emails_last_week: i64,
+    /// Profiles submitted and waiting for a decision.
+    pub profiles_pending: i64,
+    /// Published missions still looking for a trainer.
+    pub missions_published: i64,
+    /// Applications to published missions not yet answered.
+    pub applications_pending: i64,
+    /// Missions under way (a trainer chosen, training not finished).
+    pub missions_running: i64,
 }
 
 #[server]
@@ -39,11 +47,23 @@ pub async fn staff_dashboard() -> Result<Dashboard, AppError> {
             let emails_last_week: i64 = on_db!(&state.db, |pool| {
                 sqlx::query_scalar("SELECT COUNT(*) FROM emails WHERE created_at > $1").bind(week_ago).fetch_one(pool).await
             })?;
+            let count = |sql: &'static str| {
+                let db = state.db.clone();
+                async move { on_db!(&db, |pool| sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await) }
+            };
             Ok(Dashboard {
                 trainers: count_role("trainer").await?,
                 staff: count_role("staff").await?,
                 centre_users: count_role("centre").await?,
                 emails_last_week,
+                profiles_pending: count("SELECT COUNT(*) FROM trainer_profiles WHERE status = 'en_attente'").await?,
+                missions_published: count("SELECT COUNT(*) FROM missions WHERE status = 'publiee'").await?,
+                applications_pending: count(
+                    "SELECT COUNT(*) FROM applications a JOIN missions m ON m.id = a.mission_id \
+                     WHERE a.status = 'envoyee' AND m.status = 'publiee'",
+                )
+                .await?,
+                missions_running: count("SELECT COUNT(*) FROM missions WHERE status IN ('pourvue', 'en_cours')").await?,
             })
         }
         .await,
@@ -307,6 +327,12 @@ fn StaffHome() -> impl IntoView {
                 {move || data.get().map(|r| match r {
                     Ok(d) => view! {
                         <div class="stats">
+                            <a class="stat" href="/equipe/profils"><span class="stat-value">{d.profiles_pending}</span><span class="stat-label">"profil(s) à vérifier"</span></a>
+                            <a class="stat" href="/equipe/missions?statut=publiee"><span class="stat-value">{d.applications_pending}</span><span class="stat-label">"candidature(s) en attente d'un choix"</span></a>
+                            <a class="stat" href="/equipe/missions?statut=publiee"><span class="stat-value">{d.missions_published}</span><span class="stat-label">"mission(s) publiée(s)"</span></a>
+                            <a class="stat" href="/equipe/missions"><span class="stat-value">{d.missions_running}</span><span class="stat-label">"mission(s) pourvue(s) ou en cours"</span></a>
+                        </div>
+                        <div class="stats">
                             <div class="stat"><span class="stat-value">{d.trainers}</span><span class="stat-label">"formateurs inscrits"</span></div>
                             <div class="stat"><span class="stat-value">{d.staff}</span><span class="stat-label">"membres de l'équipe"</span></div>
                             <div class="stat"><span class="stat-value">{d.centre_users}</span><span class="stat-label">"comptes de centres"</span></div>
@@ -317,13 +343,29 @@ fn StaffHome() -> impl IntoView {
                 })}
             </Suspense>
             <div class="cards">
+                <a class="card link-card" href="/equipe/profils">
+                    <h2>"Profils à vérifier"</h2>
+                    <p>"Les profils soumis, le plus ancien d'abord : documents, NDA, Qualiopi, décision par section."</p>
+                </a>
+                <a class="card link-card" href="/equipe/missions">
+                    <h2>"Missions"</h2>
+                    <p>"Créer et publier les missions, choisir parmi les candidats, suivre les statuts et la diffusion quotidienne."</p>
+                </a>
+                <a class="card link-card" href="/equipe/centres">
+                    <h2>"Centres partenaires"</h2>
+                    <p>"Coordonnées, mode de gestion, grilles de rémunération et comptes des centres."</p>
+                </a>
+                <a class="card link-card" href="/equipe/tests">
+                    <h2>"Tests de compétences"</h2>
+                    <p>"Banques de questions, taux de réussite, import et export."</p>
+                </a>
                 <a class="card link-card" href="/equipe/comptes">
                     <h2>"Comptes"</h2>
                     <p>"Voir les comptes et créer les accès de l'équipe et des centres partenaires."</p>
                 </a>
                 <a class="card link-card" href="/equipe/emails">
                     <h2>"Emails envoyés"</h2>
-                    <p>"Tous les e-mails envoyés par la plateforme (invitations, réinitialisations de mot de passe…)."</p>
+                    <p>"Tous les e-mails envoyés par la plateforme (invitations, réinitialisations de mot de passe, récapitulatifs…)."</p>
                 </a>
             </div>
         </section>

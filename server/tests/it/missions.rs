@@ -241,6 +241,11 @@ async fn the_server_refuses_ineligible_applications_with_the_rules_reasons(backe
     let detail: MissionDetail = serde_json::from_value(app.call(&expert, LoadMission::PATH, &[("mission_id", &m)]).await.body).unwrap();
     assert_eq!(detail.application.as_ref().unwrap().hourly_rate.cents(), 4000);
 
+    // The staff home shows what waits for them.
+    let home: app::staff::Dashboard =
+        serde_json::from_value(app.call(&staff, app::staff::StaffDashboard::PATH, &[]).await.body).unwrap();
+    assert_eq!((home.missions_published, home.applications_pending, home.missions_running), (1, 1, 0));
+
     // Staff choose the trainer: the mission is filled, the learners' contacts are revealed.
     let sm = staff_mission(&app, &staff, mission).await;
     assert_eq!(sm.applicants.len(), 1);
@@ -252,6 +257,9 @@ async fn the_server_refuses_ineligible_applications_with_the_rules_reasons(backe
     assert_eq!(detail.learners[0].email, "marc.petit@exemple.fr");
     assert_eq!(detail.centre_name.as_deref(), Some("FormaPro Lyon"));
     assert!(notifications(&app, &expert).await.iter().any(|n| n.body.contains("marc.petit@exemple.fr")));
+    let home: app::staff::Dashboard =
+        serde_json::from_value(app.call(&staff, app::staff::StaffDashboard::PATH, &[]).await.body).unwrap();
+    assert_eq!((home.missions_published, home.applications_pending, home.missions_running), (0, 0, 1));
     // The other trainer never sees them, and cannot open the filled mission.
     assert_eq!(app.call(&novice, LoadMission::PATH, &[("mission_id", &m)]).await.status, 404);
 }

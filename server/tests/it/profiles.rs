@@ -88,6 +88,9 @@ async fn profile_journey_with_changes_requested_then_approved(backend: Backend) 
 
     let queue: Vec<QueueItem> = serde_json::from_value(app.call(&staff, ReviewQueue::PATH, &[]).await.body).unwrap();
     assert_eq!(queue.len(), 1);
+    let home: app::staff::Dashboard =
+        serde_json::from_value(app.call(&staff, app::staff::StaffDashboard::PATH, &[]).await.body).unwrap();
+    assert_eq!(home.profiles_pending, 1, "the staff home counts the profile waiting for verification");
     let trainer_id = queue[0].user_id;
     let id = trainer_id.to_string();
 
