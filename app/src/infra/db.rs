@@ -132,6 +132,23 @@ macro_rules! fetch_all_with {
     };
 }
 
+/// Binds `args` in order to a `SELECT COUNT(*) …` and returns the count (an `i64`).
+#[macro_export]
+macro_rules! count_with {
+    ($db:expr, $sql:expr, $args:expr) => {
+        $crate::on_db!($db, |pool| {
+            let mut query = sqlx::query_scalar::<_, i64>($sql);
+            for arg in $args {
+                query = $crate::bind_arg!(query, arg);
+            }
+            query.fetch_one(pool).await
+        })
+    };
+}
+
+/// No arguments, for the `…_with!` macros.
+pub const NO_ARGS: &[Arg] = &[];
+
 
 /// Inserts `rows` into `table` with multi-row statements of at most `chunk` rows.
 pub async fn insert_rows(db: &Db, table: &str, columns: &[&str], rows: &[Vec<Arg>], chunk: usize) -> Result<(), sqlx::Error> {

@@ -19,7 +19,7 @@ pub const PAGE_SIZE: usize = 20;
 pub const DEFAULT_RADIUS_KM: i64 = 30;
 
 pub use crate::infra::db::Arg;
-use crate::fetch_all_with;
+use crate::{count_with, fetch_all_with};
 
 // ---------------------------------------------------------------------------------------------
 // Rule settings (the CPF turnover ceilings), stored as JSON, editable by staff.
@@ -163,10 +163,6 @@ pub async fn search(db: &Db, user_id: i64, params: SearchParams) -> Result<Searc
     // Phase 1 reads only ids, places and dates (narrow rows); phase 2 reads the cards of the
     // page. On-site missions come with their exact distance; without a distance limit and
     // sorted by date, only the rows any page up to this one can show are read (and counted).
-    #[derive(sqlx::FromRow)]
-    struct Count {
-        n: i64,
-    }
     #[derive(sqlx::FromRow, Clone)]
     struct Spot {
         id: i64,
@@ -207,8 +203,8 @@ pub async fn search(db: &Db, user_id: i64, params: SearchParams) -> Result<Searc
             })
             .collect();
         onsite_total = if by_date_unbounded {
-            let count_sql = format!("SELECT COUNT(*) AS n FROM missions m{sql}");
-            fetch_all_with!(db, Count, &count_sql, &args)?.first().map_or(0, |c| c.n as usize)
+            let count_sql = format!("SELECT COUNT(*) FROM missions m{sql}");
+            count_with!(db, &count_sql, &args)? as usize
         } else {
             onsite.len()
         };
@@ -224,8 +220,8 @@ pub async fn search(db: &Db, user_id: i64, params: SearchParams) -> Result<Searc
     let (mut remote, mut remote_total): (Vec<(Spot, Option<f64>)>, usize) = (Vec::new(), 0);
     if wants_remote {
         let (sql, args) = base_filters(&params, Format::Remote);
-        let count_sql = format!("SELECT COUNT(*) AS n FROM missions m{sql}");
-        remote_total = fetch_all_with!(db, Count, &count_sql, &args)?.first().map_or(0, |c| c.n as usize);
+        let count_sql = format!("SELECT COUNT(*) FROM missions m{sql}");
+        remote_total = count_with!(db, &count_sql, &args)? as usize;
         let skip = match params.sort {
             Sort::Distance if home.is_some() => window.saturating_sub(PAGE_SIZE).saturating_sub(onsite.len()),
             _ => 0,

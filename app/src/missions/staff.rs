@@ -351,7 +351,7 @@ pub mod server {
     use crate::infra::db::Db;
     use crate::infra::state::AppState;
     use crate::infra::time::{now, paris_date, paris_datetime, today};
-    use crate::fetch_all_with;
+    use crate::{count_with, fetch_all_with};
     use crate::infra::db::Arg;
     use crate::missions::server::{learners, mission_row, rule_settings, save_rule_settings, MissionRow};
     use crate::{on_db, write_tx};
@@ -731,14 +731,8 @@ pub mod server {
             start_date: NaiveDate,
             applications: i64,
         }
-        #[derive(sqlx::FromRow)]
-        struct Count {
-            #[sqlx(rename = "count")]
-            n: i64,
-        }
-        let count_sql = count_sql.replace("SELECT COUNT(*)", "SELECT COUNT(*) AS count");
         let rows: Vec<Row> = fetch_all_with!(db, Row, &sql, &args)?;
-        let total = fetch_all_with!(db, Count, &count_sql, &args)?.first().map_or(0, |c| c.n);
+        let total = count_with!(db, &count_sql, &args)?;
         Ok(Page {
             items: rows
                 .into_iter()

@@ -28,42 +28,30 @@ pub struct Dashboard {
 #[server]
 pub async fn staff_dashboard() -> Result<Dashboard, AppError> {
     use crate::auth::server::{reply, require_role};
-    use crate::on_db;
+    use crate::count_with;
+    use crate::infra::db::{Arg, NO_ARGS};
     reply(
         async move {
             let (state, _ctx) = require_role(Role::Staff).await?;
             let week_ago = crate::infra::time::now() - chrono::Duration::days(7);
-            let count_role = |role: &'static str| {
-                let db = state.db.clone();
-                async move {
-                    on_db!(&db, |pool| {
-                        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM users WHERE role = $1 AND deleted_at IS NULL")
-                            .bind(role)
-                            .fetch_one(pool)
-                            .await
-                    })
-                }
-            };
-            let emails_last_week: i64 = on_db!(&state.db, |pool| {
-                sqlx::query_scalar("SELECT COUNT(*) FROM emails WHERE created_at > $1").bind(week_ago).fetch_one(pool).await
-            })?;
-            let count = |sql: &'static str| {
-                let db = state.db.clone();
-                async move { on_db!(&db, |pool| sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await) }
-            };
+            let db = &state.db;
+            let users = "SELECT COUNT(*) FROM users WHERE role = $1 AND deleted_at IS NULL";
+            let role = |r: &str| [Arg::Text(r.into())];
+            let emails_last_week = count_with!(db, "SELECT COUNT(*) FROM emails WHERE created_at > $1", &[Arg::Time(week_ago)])?;
             Ok(Dashboard {
-                trainers: count_role("trainer").await?,
-                staff: count_role("staff").await?,
-                centre_users: count_role("centre").await?,
+                trainers: count_with!(db, users, &role("trainer"))?,
+                staff: count_with!(db, users, &role("staff"))?,
+                centre_users: count_with!(db, users, &role("centre"))?,
                 emails_last_week,
-                profiles_pending: count("SELECT COUNT(*) FROM trainer_profiles WHERE status = 'en_attente'").await?,
-                missions_published: count("SELECT COUNT(*) FROM missions WHERE status = 'publiee'").await?,
-                applications_pending: count(
+                profiles_pending: count_with!(db, "SELECT COUNT(*) FROM trainer_profiles WHERE status = 'en_attente'", NO_ARGS)?,
+                missions_published: count_with!(db, "SELECT COUNT(*) FROM missions WHERE status = 'publiee'", NO_ARGS)?,
+                applications_pending: count_with!(
+                    db,
                     "SELECT COUNT(*) FROM applications a JOIN missions m ON m.id = a.mission_id \
                      WHERE a.status = 'envoyee' AND m.status = 'publiee'",
-                )
-                .await?,
-                missions_running: count("SELECT COUNT(*) FROM missions WHERE status IN ('pourvue', 'en_cours')").await?,
+                    NO_ARGS
+                )?,
+                missions_running: count_with!(db, "SELECT COUNT(*) FROM missions WHERE status IN ('pourvue', 'en_cours')", NO_ARGS)?,
             })
         }
         .await,
