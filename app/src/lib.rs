@@ -13,6 +13,12 @@ pub mod missions;
 pub mod notifications;
 pub mod pages;
 pub mod profile;
+#[cfg(feature = "ssr")]
+pub mod repo;
+#[cfg(feature = "ssr")]
+pub mod guard;
+pub mod session;
+pub mod layout;
 pub mod staff;
 
 use leptos::prelude::*;
@@ -23,7 +29,7 @@ use leptos_router::path;
 use crate::auth::pages::{AccountPage, ForgotPasswordPage, LoginPage, RegisterPage, ResetPasswordPage};
 use crate::competence::pages::{AttemptPage, ResultPage, TestIntroPage, TestsPage};
 use crate::competence::staff::{StaffBankPage, StaffTestsPage};
-use crate::components::layout::{FlashBanner, Footer, Header};
+use crate::layout::{FlashBanner, Footer, Header};
 use crate::components::SessionCtx;
 use crate::missions::centre::CentreHomePage;
 use crate::missions::pages::{MissionPage, MissionsPage};

@@ -3,7 +3,8 @@
 
 use std::collections::HashMap;
 
-use app::auth::server::{create_user, hash_password, Ctx};
+use app::auth::server::{hash_password, Ctx};
+use app::repo::accounts::create_user;
 use app::auth::Role;
 use app::competence::server as tests;
 use app::domain::Email;

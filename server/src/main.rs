@@ -4,7 +4,8 @@ use std::io::{BufRead, IsTerminal};
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
-use app::auth::server::{check_new_password, create_user, hash_password};
+use app::auth::server::{check_new_password, hash_password};
+use app::repo::accounts::create_user;
 use app::auth::Role;
 use app::domain::Email;
 use app::infra::config::Config;

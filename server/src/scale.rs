@@ -31,7 +31,7 @@ async fn bulk_insert(state: &AppState, table: &str, columns: &[&str], rows: Vec<
 
 /// Postgres serial sequences must follow explicit ids.
 async fn bump_sequence(state: &AppState, table: &str) -> Res<()> {
-    if let app::infra::db::Db::Postgres(pool) = &state.db {
+    if let app::infra::db::Pool::Postgres(pool) = state.db.pool() {
         let sql = format!("SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))");
         sqlx::query(&sql).execute(pool).await.map_err(text)?;
     }
@@ -207,9 +207,9 @@ pub async fn generate(state: &AppState, trainers: usize, centres: usize, mission
         .map(|r| r.rows_affected())
     })
     .map_err(text)?;
-    if let app::infra::db::Db::Postgres(pool) = &state.db {
+    if let app::infra::db::Pool::Postgres(pool) = state.db.pool() {
         sqlx::query("ANALYZE").execute(pool).await.map_err(text)?;
-    } else if let app::infra::db::Db::Sqlite(pool) = &state.db {
+    } else if let app::infra::db::Pool::Sqlite(pool) = state.db.pool() {
         sqlx::query("ANALYZE").execute(pool).await.map_err(text)?;
     }
     println!("  {centres} centres, {missions} missions ; total {:.1} s", started.elapsed().as_secs_f64());
@@ -228,12 +228,12 @@ fn percentiles(mut samples: Vec<Duration>) -> String {
 async fn explain(state: &AppState) -> Res<String> {
     let sql = "SELECT m.id, m.latitude, m.longitude, m.start_date FROM missions m WHERE m.status = 'publiee' AND m.start_date >= '2026-01-01'
                AND m.format = 'presentiel' AND m.latitude BETWEEN 45.5 AND 46.0 AND m.longitude BETWEEN 4.5 AND 5.2";
-    Ok(match &state.db {
-        app::infra::db::Db::Sqlite(pool) => {
+    Ok(match state.db.pool() {
+        app::infra::db::Pool::Sqlite(pool) => {
             let rows: Vec<(i64, i64, i64, String)> = sqlx::query_as(&format!("EXPLAIN QUERY PLAN {sql}")).fetch_all(pool).await.map_err(text)?;
             rows.into_iter().map(|r| r.3).collect::<Vec<_>>().join(" | ")
         }
-        app::infra::db::Db::Postgres(pool) => {
+        app::infra::db::Pool::Postgres(pool) => {
             let rows: Vec<(String,)> = sqlx::query_as(&format!("EXPLAIN {sql}")).fetch_all(pool).await.map_err(text)?;
             rows.into_iter().map(|r| r.0.trim().to_string()).collect::<Vec<_>>().join(" | ")
         }

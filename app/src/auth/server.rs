@@ -7,9 +7,8 @@ use std::sync::OnceLock;
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use axum_login::{AuthnBackend, UserId};
-use chrono::{DateTime, Duration, Utc};
+use chrono::Duration;
 use leptos::prelude::*;
-use sha2::{Digest, Sha256};
 
 use super::{Role, SessionUser};
 use crate::domain::password::{check_password_shape, PasswordError};
@@ -18,7 +17,8 @@ use crate::error::AppError;
 use crate::infra::db::Db;
 use crate::infra::state::AppState;
 use crate::infra::time::now;
-use crate::{on_db, write_tx};
+pub use crate::guard::{app_state, Ctx};
+use crate::repo::accounts::{self, UserRow};
 
 pub type AuthSession = axum_login::AuthSession<Backend>;
 
@@ -103,16 +103,6 @@ pub fn check_new_password(password: &str, email: &str) -> Result<(), PasswordErr
 // ---------------------------------------------------------------------------------------------
 // Users and the login backend
 
-#[derive(Clone, sqlx::FromRow)]
-pub struct UserRow {
-    pub id: i64,
-    pub email: String,
-    pub password_hash: String,
-    pub first_name: String,
-    pub last_name: String,
-    pub role: String,
-}
-
 /// The logged-in user as axum-login keeps it. The password hash is the session's auth hash:
 /// changing the password ends every other session.
 #[derive(Clone)]
@@ -144,15 +134,15 @@ impl axum_login::AuthUser for AuthUser {
 }
 
 impl AuthUser {
-    fn from_row(row: UserRow) -> Option<Self> {
-        Some(Self {
+    fn from_row(row: UserRow) -> Self {
+        Self {
             id: row.id,
             email: row.email,
             first_name: row.first_name,
             last_name: row.last_name,
-            role: Role::from_code(&row.role)?,
+            role: row.role,
             password_hash: row.password_hash,
-        })
+        }
     }
 
     pub fn to_session_user(&self) -> SessionUser {
@@ -191,38 +181,26 @@ pub enum BackendError {
     Verify,
 }
 
-const USER_COLUMNS: &str = "id, email, password_hash, first_name, last_name, role";
-
-pub async fn find_user_by_email(db: &Db, email: &str) -> Result<Option<UserRow>, sqlx::Error> {
-    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1 AND deleted_at IS NULL");
-    on_db!(db, |pool| sqlx::query_as::<_, UserRow>(&sql).bind(email).fetch_optional(pool).await)
-}
-
-pub async fn find_user_by_id(db: &Db, id: i64) -> Result<Option<UserRow>, sqlx::Error> {
-    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1 AND deleted_at IS NULL");
-    on_db!(db, |pool| sqlx::query_as::<_, UserRow>(&sql).bind(id).fetch_optional(pool).await)
-}
-
 impl AuthnBackend for Backend {
     type User = AuthUser;
     type Credentials = Credentials;
     type Error = BackendError;
 
     async fn authenticate(&self, creds: Credentials) -> Result<Option<AuthUser>, BackendError> {
-        let row = find_user_by_email(&self.db, &creds.email).await?;
+        let row = accounts::find_user_by_email(&self.db, &creds.email).await?;
         let stored = row.as_ref().map(|r| r.password_hash.clone());
         let ok = verify_password(creds.password, stored).await.map_err(|_| BackendError::Verify)?;
-        Ok(if ok { row.and_then(AuthUser::from_row) } else { None })
+        Ok(if ok { row.map(AuthUser::from_row) } else { None })
     }
 
     async fn get_user(&self, id: &UserId<Self>) -> Result<Option<AuthUser>, BackendError> {
-        Ok(find_user_by_id(&self.db, *id).await?.and_then(AuthUser::from_row))
+        Ok(accounts::find_user_by_id(&self.db, *id).await?.map(AuthUser::from_row))
     }
 }
 
 impl Backend {
     pub async fn get_user_by_id(&self, id: i64) -> Result<Option<AuthUser>, sqlx::Error> {
-        Ok(find_user_by_id(&self.db, id).await?.and_then(AuthUser::from_row))
+        Ok(accounts::find_user_by_id(&self.db, id).await?.map(AuthUser::from_row))
     }
 }
 
@@ -242,148 +220,15 @@ pub async fn log_in(session: &mut AuthSession, user: &AuthUser) -> Result<(), Ap
     Ok(())
 }
 
-/// Creates an account; the email must be free. Returns the new id.
-pub async fn create_user(
-    db: &Db,
-    email: &Email,
-    password_hash: &str,
-    first_name: &str,
-    last_name: &str,
-    role: Role,
-    terms_accepted: bool,
-) -> Result<Option<i64>, sqlx::Error> {
-    let at = now();
-    let terms_at: Option<DateTime<Utc>> = terms_accepted.then_some(at);
-    on_db!(db, |pool| {
-        sqlx::query_scalar::<_, i64>(
-            "INSERT INTO users (email, password_hash, first_name, last_name, role, terms_accepted_at, created_at, password_changed_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
-             ON CONFLICT (email) DO NOTHING
-             RETURNING id",
-        )
-        .bind(email.as_str())
-        .bind(password_hash)
-        .bind(first_name)
-        .bind(last_name)
-        .bind(role.code())
-        .bind(terms_at)
-        .bind(at)
-        .fetch_optional(pool)
-        .await
-    })
-}
-
-pub async fn set_password(db: &Db, user_id: i64, password_hash: &str) -> Result<(), sqlx::Error> {
-    let at = now();
-    on_db!(db, |pool| {
-        sqlx::query("UPDATE users SET password_hash = $1, password_changed_at = $2 WHERE id = $3")
-            .bind(password_hash)
-            .bind(at)
-            .bind(user_id)
-            .execute(pool)
-            .await.map(|r| r.rows_affected())
-    })?;
-    Ok(())
-}
-
 // ---------------------------------------------------------------------------------------------
 // Login throttling, stored in the database so that every app node sees the same counts.
-
-/// Failures allowed in a window before the account key is locked.
-pub const MAX_FAILURES: i64 = 5;
-const WINDOW_MINUTES: i64 = 15;
-const LOCK_MINUTES: i64 = 15;
-
-#[derive(sqlx::FromRow)]
-struct ThrottleRow {
-    failures: i64,
-    window_started_at: DateTime<Utc>,
-    locked_until: Option<DateTime<Utc>>,
-}
-
-/// Minutes left before `key` may try again, if it is locked.
-pub async fn throttle_wait(db: &Db, key: &str) -> Result<Option<i64>, sqlx::Error> {
-    let row: Option<ThrottleRow> = on_db!(db, |pool| {
-        sqlx::query_as("SELECT failures, window_started_at, locked_until FROM login_throttle WHERE login_key = $1")
-            .bind(key)
-            .fetch_optional(pool)
-            .await
-    })?;
-    let at = now();
-    Ok(row
-        .and_then(|r| r.locked_until)
-        .filter(|until| *until > at)
-        .map(|until| ((until - at).num_seconds() + 59) / 60))
-}
-
-/// Counts a failed attempt; locks the key after too many failures in the window.
-pub async fn record_failure(db: &Db, key: &str) -> Result<(), sqlx::Error> {
-    let at = now();
-    write_tx!(db, |tx| {
-        let row: Option<ThrottleRow> = sqlx::query_as(
-            "SELECT failures, window_started_at, locked_until FROM login_throttle WHERE login_key = $1",
-        )
-        .bind(key)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let (failures, window_start) = match row {
-            Some(r) if at - r.window_started_at < Duration::minutes(WINDOW_MINUTES) => (r.failures + 1, r.window_started_at),
-            _ => (1, at),
-        };
-        let locked_until = (failures >= MAX_FAILURES).then(|| at + Duration::minutes(LOCK_MINUTES));
-        let (failures, window_start) = if locked_until.is_some() { (0, at) } else { (failures, window_start) };
-        sqlx::query(
-            "INSERT INTO login_throttle (login_key, failures, window_started_at, locked_until)
-             VALUES ($1, $2, $3, $4)
-             ON CONFLICT (login_key) DO UPDATE SET failures = $2, window_started_at = $3,
-                 locked_until = COALESCE($4, login_throttle.locked_until)",
-        )
-        .bind(key)
-        .bind(failures)
-        .bind(window_start)
-        .bind(locked_until)
-        .execute(&mut *tx)
-        .await.map(|r| r.rows_affected())
-        .map(|_| ())
-    })
-}
-
-pub async fn clear_failures(db: &Db, key: &str) -> Result<(), sqlx::Error> {
-    on_db!(db, |pool| {
-        sqlx::query("DELETE FROM login_throttle WHERE login_key = $1").bind(key).execute(pool).await.map(|r| r.rows_affected())
-    })?;
-    Ok(())
-}
 
 // ---------------------------------------------------------------------------------------------
 // Password reset tokens: random, stored hashed, single use, expiring.
 
+pub use crate::repo::accounts::{MAX_FAILURES, TokenCheck};
+
 pub const RESET_TOKEN_MINUTES: i64 = 60;
-
-fn token_hash(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
-}
-
-/// Creates a password-setting token for `user_id`, valid for `validity`, and returns it in
-/// clear (it is only ever sent by email).
-pub async fn create_token(db: &Db, user_id: i64, validity: Duration) -> Result<String, sqlx::Error> {
-    let token = hex::encode(rand::random::<[u8; 32]>());
-    let hash = token_hash(&token);
-    let at = now();
-    let expires = at + validity;
-    on_db!(db, |pool| {
-        sqlx::query(
-            "INSERT INTO password_reset_tokens (user_id, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(user_id)
-        .bind(&hash)
-        .bind(at)
-        .bind(expires)
-        .execute(pool)
-        .await.map(|r| r.rows_affected())
-    })?;
-    Ok(token)
-}
 
 /// At most this many reset emails per account and hour, against mail bombing.
 const MAX_RESETS_PER_HOUR: i64 = 3;
@@ -391,18 +236,12 @@ const MAX_RESETS_PER_HOUR: i64 = 3;
 /// Creates a reset token and emails the link, unless too many were sent in the last hour.
 pub async fn send_reset_email(state: &AppState, user_id: i64, email: &Email, first_name: &str) -> Result<(), AppError> {
     let since = now() - Duration::hours(1);
-    let recent: i64 = on_db!(&state.db, |pool| {
-        sqlx::query_scalar("SELECT COUNT(*) FROM password_reset_tokens WHERE user_id = $1 AND created_at > $2")
-            .bind(user_id)
-            .bind(since)
-            .fetch_one(pool)
-            .await
-    })?;
+    let recent = accounts::reset_tokens_since(&state.db, user_id, since).await?;
     if recent >= MAX_RESETS_PER_HOUR {
         tracing::warn!(user_id, "password reset requests throttled");
         return Ok(());
     }
-    let token = create_token(&state.db, user_id, Duration::minutes(RESET_TOKEN_MINUTES)).await?;
+    let token = accounts::create_token(&state.db, user_id, Duration::minutes(RESET_TOKEN_MINUTES)).await?;
     let body = format!(
         "Bonjour {first_name},\n\nVous avez demandé à réinitialiser le mot de passe de votre compte Mission Formateur.\n\n\
          Choisissez un nouveau mot de passe en suivant ce lien (valable {RESET_TOKEN_MINUTES} minutes, utilisable une seule fois) :\n\
@@ -421,104 +260,14 @@ pub async fn send_reset_email(state: &AppState, user_id: i64, email: &Email, fir
         })
 }
 
-#[derive(Debug, PartialEq, Eq)]
-pub enum TokenCheck {
-    Valid(i64),
-    Expired,
-    Used,
-    Unknown,
-}
-
-/// Looks a token up without consuming it.
-pub async fn check_reset_token(db: &Db, token: &str) -> Result<TokenCheck, sqlx::Error> {
-    #[derive(sqlx::FromRow)]
-    struct Row {
-        user_id: i64,
-        expires_at: DateTime<Utc>,
-        used_at: Option<DateTime<Utc>>,
-    }
-    let hash = token_hash(token);
-    let row: Option<Row> = on_db!(db, |pool| {
-        sqlx::query_as("SELECT user_id, expires_at, used_at FROM password_reset_tokens WHERE token_hash = $1")
-            .bind(&hash)
-            .fetch_optional(pool)
-            .await
-    })?;
-    Ok(match row {
-        None => TokenCheck::Unknown,
-        Some(r) if r.used_at.is_some() => TokenCheck::Used,
-        Some(r) if r.expires_at <= now() => TokenCheck::Expired,
-        Some(r) => TokenCheck::Valid(r.user_id),
-    })
-}
-
-/// Consumes a valid token and sets the new password in one transaction; every other token of
-/// the user is voided too.
-pub async fn reset_password_with_token(db: &Db, token: &str, new_hash: &str) -> Result<TokenCheck, sqlx::Error> {
-    let hash = token_hash(token);
-    let at = now();
-    write_tx!(db, |tx| {
-        let user_id: Option<i64> = sqlx::query_scalar(
-            "UPDATE password_reset_tokens SET used_at = $1
-             WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1
-             RETURNING user_id",
-        )
-        .bind(at)
-        .bind(&hash)
-        .fetch_optional(&mut *tx)
-        .await?;
-        match user_id {
-            Some(user_id) => {
-                sqlx::query("UPDATE users SET password_hash = $1, password_changed_at = $2 WHERE id = $3")
-                    .bind(new_hash)
-                    .bind(at)
-                    .bind(user_id)
-                    .execute(&mut *tx)
-                    .await.map(|r| r.rows_affected())?;
-                sqlx::query("UPDATE password_reset_tokens SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
-                    .bind(at)
-                    .bind(user_id)
-                    .execute(&mut *tx)
-                    .await.map(|r| r.rows_affected())?;
-                Ok::<_, sqlx::Error>(TokenCheck::Valid(user_id))
-            }
-            None => Ok(TokenCheck::Unknown),
-        }
-    })
-}
-
 // ---------------------------------------------------------------------------------------------
 // Request context
-
-pub fn app_state() -> Result<AppState, AppError> {
-    use_context::<AppState>().ok_or_else(|| {
-        tracing::error!("AppState missing from context");
-        AppError::Internal
-    })
-}
 
 pub async fn auth_session() -> Result<AuthSession, AppError> {
     leptos_axum::extract::<AuthSession>().await.map_err(|e| {
         tracing::error!(error = %e, "auth session unavailable");
         AppError::Internal
     })
-}
-
-/// Who is calling: used by every server function before it touches data.
-#[derive(Clone, Debug)]
-pub struct Ctx {
-    pub user_id: i64,
-    pub role: Role,
-}
-
-impl Ctx {
-    pub fn require(&self, role: Role) -> Result<(), AppError> {
-        if self.role == role {
-            Ok(())
-        } else {
-            Err(AppError::Forbidden)
-        }
-    }
 }
 
 /// The caller, or `Unauthenticated`.

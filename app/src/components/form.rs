@@ -2,8 +2,11 @@
 
 use leptos::prelude::*;
 
+use serde::de::DeserializeOwned;
+use server_fn::ServerFn;
+
 use crate::domain::password::{check_password_shape, MIN_PASSWORD_CHARS};
-use crate::error::AppError;
+use crate::error::{AppError, FieldErrors};
 
 /// The error of the last submission, if it failed.
 pub fn error_of<T, S>(value: S) -> Signal<Option<AppError>>
@@ -26,6 +29,105 @@ where
             _ => None,
         })
     })
+}
+
+/// The errors of a typed form: those found in the browser before sending, else those of the
+/// server's last answer.
+pub struct FormState<S>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Send + Sync + 'static,
+{
+    pub action: ServerAction<S>,
+    /// Set by `CheckedForm` when the browser's check fails, cleared when the form is sent.
+    pub client: RwSignal<Option<FieldErrors>>,
+}
+
+impl<S> Clone for FormState<S>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Send + Sync + 'static,
+{
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<S> Copy for FormState<S>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Send + Sync + 'static,
+{
+}
+
+impl<S> FormState<S>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Send + Sync + 'static,
+{
+    pub fn new(action: ServerAction<S>) -> Self {
+        Self { action, client: RwSignal::new(None) }
+    }
+
+    /// The error summary of the form.
+    pub fn alert(self) -> Signal<Option<AppError>> {
+        let value = self.action.value();
+        Signal::derive(move || match self.client.get() {
+            Some(errors) => Some(AppError::Invalid(errors)),
+            None => value.with(|v| v.as_ref().and_then(|r| r.as_ref().err().cloned())),
+        })
+    }
+
+    /// The message of one field.
+    pub fn field(self, field: &'static str) -> Signal<Option<String>> {
+        let value = self.action.value();
+        Signal::derive(move || match self.client.with(|c| c.as_ref().map(|e| e.get(field).map(str::to_string))) {
+            Some(message) => message,
+            None => value.with(|v| match v {
+                Some(Err(AppError::Invalid(errors))) => errors.get(field).map(str::to_string),
+                _ => None,
+            }),
+        })
+    }
+}
+
+/// A form posted to a server function (like `ActionForm`, and without JavaScript too) whose
+/// typed conversion runs in the browser first: `check` is the same `TryFrom<…Form>` the server
+/// runs, so field errors appear without a round trip; the server checks again and decides.
+#[component]
+pub fn CheckedForm<S>(
+    state: FormState<S>,
+    /// The browser-side check of the decoded arguments.
+    check: fn(&S) -> Result<(), FieldErrors>,
+    children: Children,
+) -> impl IntoView
+where
+    S: ServerFn<Error = AppError> + DeserializeOwned + Clone + Send + Sync + 'static,
+    S::Output: Send + Sync + 'static,
+{
+    let on_submit = move |ev: leptos::web_sys::SubmitEvent| {
+        use leptos::form::FromFormData;
+        ev.prevent_default();
+        match S::from_event(&ev) {
+            Ok(args) => match check(&args) {
+                Ok(()) => {
+                    state.client.set(None);
+                    state.action.dispatch(args);
+                }
+                Err(errors) => state.client.set(Some(errors)),
+            },
+            Err(_) => state.client.set(Some({
+                let mut errors = FieldErrors::new();
+                errors.add("", "Le formulaire n'a pas pu être lu : rechargez la page et réessayez.");
+                errors
+            })),
+        }
+    };
+    view! {
+        <form action=S::url() method="post" novalidate=true on:submit=on_submit>
+            {children()}
+        </form>
+    }
 }
 
 /// The alert at the top of a form: the error summary, or a refusal that belongs to no field.

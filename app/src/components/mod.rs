@@ -1,13 +1,13 @@
-//! Building blocks shared by every page: layout, session access, forms, guards.
+//! Building blocks shared by every page: session access, forms, guards, loading states.
+//! Depends only on `session`, `error` and `domain`, never on an area.
 
 pub mod form;
-pub mod layout;
 
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_location;
 
-use crate::auth::{Role, SessionInfo, SessionUser};
+use crate::session::{Role, SessionInfo, SessionUser};
 use crate::error::AppError;
 
 /// The session as loaded once per full page load (user and flash message).

@@ -4,6 +4,8 @@
 
 pub mod dates;
 pub mod eligibility;
+pub mod form;
+pub mod forms;
 pub mod geo;
 pub mod languages;
 pub mod missions;

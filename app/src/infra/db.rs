@@ -1,10 +1,14 @@
 //! The database handle: SQLite (embedded default) or Postgres, chosen at start-up by URL.
 //!
 //! Queries are written once in portable SQL (`$1` placeholders, `RETURNING`, `ON CONFLICT`) and
-//! compiled for both backends by the `on_db!` and `write_tx!` macros. Timestamps are always bound
-//! from Rust, never taken from SQL `now()`, so both backends store and compare them alike.
+//! compiled for both backends by the `on_db!` and `write_tx!` macros. Only the repository
+//! modules (`crate::repo`) use them: `scripts/check-query-placement.sh` fails the tests when a
+//! query is written anywhere else. Timestamps are always bound from Rust, never taken from SQL
+//! `now()`, so both backends store and compare them alike.
 
 use std::str::FromStr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -12,8 +16,16 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{PgPool, SqlitePool};
 
+/// The pool of the backend in use, and the count of statements sent through it.
 #[derive(Clone, Debug)]
-pub enum Db {
+pub struct Db {
+    pool: Pool,
+    statements: Arc<AtomicU64>,
+}
+
+/// The concrete pool of one backend.
+#[derive(Clone, Debug)]
+pub enum Pool {
     Sqlite(SqlitePool),
     Postgres(PgPool),
 }
@@ -33,12 +45,15 @@ pub enum DbInitError {
 /// Runs `$body` with `$pool` bound to the concrete pool of whichever backend is in use.
 #[macro_export]
 macro_rules! on_db {
-    ($db:expr, |$pool:ident| $body:expr) => {
-        match $db {
-            $crate::infra::db::Db::Sqlite($pool) => $body,
-            $crate::infra::db::Db::Postgres($pool) => $body,
+    ($db:expr, |$pool:ident| $body:expr) => {{
+        let db = &$db;
+        let db: &$crate::infra::db::Db = ::core::borrow::Borrow::borrow(db);
+        db.count_statement();
+        match db.pool() {
+            $crate::infra::db::Pool::Sqlite($pool) => $body,
+            $crate::infra::db::Pool::Postgres($pool) => $body,
         }
-    };
+    }};
 }
 
 /// Runs `$body` inside a write transaction bound to `$tx`, committing when it returns `Ok`.
@@ -47,9 +62,12 @@ macro_rules! on_db {
 /// so two writers queue on the busy timeout instead of failing with "database is locked".
 #[macro_export]
 macro_rules! write_tx {
-    ($db:expr, |$tx:ident| $body:expr) => {
-        match $db {
-            $crate::infra::db::Db::Sqlite(pool) => {
+    ($db:expr, |$tx:ident| $body:expr) => {{
+        let db = &$db;
+        let db: &$crate::infra::db::Db = ::core::borrow::Borrow::borrow(db);
+        db.count_statement();
+        match db.pool() {
+            $crate::infra::db::Pool::Sqlite(pool) => {
                 let mut $tx = pool.begin_with("BEGIN IMMEDIATE").await?;
                 let result = $body;
                 if result.is_ok() {
@@ -57,7 +75,7 @@ macro_rules! write_tx {
                 }
                 result
             }
-            $crate::infra::db::Db::Postgres(pool) => {
+            $crate::infra::db::Pool::Postgres(pool) => {
                 let mut $tx = pool.begin().await?;
                 let result = $body;
                 if result.is_ok() {
@@ -66,7 +84,7 @@ macro_rules! write_tx {
                 result
             }
         }
-    };
+    }};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -170,6 +188,26 @@ pub async fn insert_rows(db: &Db, table: &str, columns: &[&str], rows: &[Vec<Arg
 }
 
 impl Db {
+    fn new(pool: Pool) -> Self {
+        Self { pool, statements: Arc::new(AtomicU64::new(0)) }
+    }
+
+    /// The concrete pool, for the query macros and the session store.
+    pub fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
+    /// Counts one statement (or one transaction) sent by `on_db!` / `write_tx!`.
+    pub fn count_statement(&self) {
+        self.statements.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Statements sent since start-up, over every clone of this handle: lets a test measure
+    /// what one page render costs.
+    pub fn statements(&self) -> u64 {
+        self.statements.load(Ordering::Relaxed)
+    }
+
     /// Opens the database named by `url`, creating a SQLite file (and its folder) if needed.
     pub async fn connect(url: &str, max_connections: u32) -> Result<Self, DbInitError> {
         if url.starts_with("sqlite:") {
@@ -194,7 +232,7 @@ impl Db {
                 .acquire_timeout(Duration::from_secs(20))
                 .connect_with(options)
                 .await?;
-            Ok(Db::Sqlite(pool))
+            Ok(Db::new(Pool::Sqlite(pool)))
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let options = PgConnectOptions::from_str(url)?;
             let pool = PgPoolOptions::new()
@@ -202,7 +240,7 @@ impl Db {
                 .acquire_timeout(Duration::from_secs(20))
                 .connect_with(options)
                 .await?;
-            Ok(Db::Postgres(pool))
+            Ok(Db::new(Pool::Postgres(pool)))
         } else {
             Err(DbInitError::UnsupportedScheme)
         }
@@ -210,9 +248,9 @@ impl Db {
 
     /// Applies the migrations of the backend in use.
     pub async fn migrate(&self) -> Result<(), DbInitError> {
-        match self {
-            Db::Sqlite(pool) => sqlx::migrate!("../migrations/sqlite").run(pool).await?,
-            Db::Postgres(pool) => sqlx::migrate!("../migrations/postgres").run(pool).await?,
+        match &self.pool {
+            Pool::Sqlite(pool) => sqlx::migrate!("../migrations/sqlite").run(pool).await?,
+            Pool::Postgres(pool) => sqlx::migrate!("../migrations/postgres").run(pool).await?,
         }
         Ok(())
     }
@@ -226,9 +264,9 @@ impl Db {
     }
 
     pub fn backend_name(&self) -> &'static str {
-        match self {
-            Db::Sqlite(_) => "sqlite",
-            Db::Postgres(_) => "postgres",
+        match &self.pool {
+            Pool::Sqlite(_) => "sqlite",
+            Pool::Postgres(_) => "postgres",
         }
     }
 

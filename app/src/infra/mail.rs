@@ -7,7 +7,7 @@ use lettre::message::{header::ContentType, Mailbox};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::domain::Email;
-use crate::infra::db::{insert_rows, Arg, Db};
+use crate::infra::db::{Arg, Db};
 use crate::infra::time::now;
 
 #[derive(Clone)]
@@ -68,7 +68,7 @@ impl Mailer {
     /// callers decide whether the user needs to know.
     pub async fn send(&self, db: &Db, to: &Email, subject: &str, body: &str) -> Result<(), MailError> {
         let (record, outcome) = self.deliver(to, subject, body).await;
-        insert_rows(db, "emails", EMAIL_COLUMNS, &[record], 1).await?;
+        crate::repo::emails::record(db, &[record]).await?;
         outcome
     }
 
@@ -81,7 +81,7 @@ impl Mailer {
             records.push(record);
             sent += usize::from(outcome.is_ok());
         }
-        insert_rows(db, "emails", EMAIL_COLUMNS, &records, 500).await?;
+        crate::repo::emails::record(db, &records).await?;
         Ok(sent)
     }
 
@@ -126,8 +126,6 @@ impl Mailer {
         (record, outcome)
     }
 }
-
-const EMAIL_COLUMNS: &[&str] = &["recipient", "subject", "body_text", "transport", "status", "created_at"];
 
 async fn write_to_outbox(dir: &PathBuf, message: &Message) -> Result<(), MailError> {
     tokio::fs::create_dir_all(dir).await.map_err(|e| MailError::Delivery(e.to_string()))?;

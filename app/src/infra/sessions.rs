@@ -5,7 +5,7 @@ use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
 use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 
-use crate::infra::db::Db;
+use crate::infra::db::{Db, Pool};
 
 /// The session store of the backend in use.
 #[derive(Clone, Debug)]
@@ -17,9 +17,9 @@ pub enum DbSessionStore {
 impl DbSessionStore {
     /// Builds the store and creates its table if it does not exist yet.
     pub async fn new(db: &Db) -> Result<Self, sqlx::Error> {
-        let store = match db {
-            Db::Sqlite(pool) => DbSessionStore::Sqlite(SqliteStore::new(pool.clone())),
-            Db::Postgres(pool) => DbSessionStore::Postgres(PostgresStore::new(pool.clone())),
+        let store = match db.pool() {
+            Pool::Sqlite(pool) => DbSessionStore::Sqlite(SqliteStore::new(pool.clone())),
+            Pool::Postgres(pool) => DbSessionStore::Postgres(PostgresStore::new(pool.clone())),
         };
         match &store {
             DbSessionStore::Sqlite(s) => s.migrate().await?,

@@ -459,7 +459,7 @@ pub async fn delete_my_account(password: String, confirmation: String) -> Result
             if confirmation.trim() != "SUPPRIMER" {
                 return Err(AppError::field("confirmation", "Écrivez SUPPRIMER en majuscules pour confirmer."));
             }
-            let row = find_user_by_id(&state.db, ctx.user_id).await?.ok_or(AppError::Unauthenticated)?;
+            let row = crate::repo::accounts::own_user(&state.db, &ctx).await?.ok_or(AppError::Unauthenticated)?;
             if !verify_password(password, Some(row.password_hash)).await? {
                 return Err(AppError::field("password", "Mot de passe incorrect."));
             }

@@ -266,7 +266,7 @@ pub async fn create_account(
             let (Some(role), Some(email)) = (role, email) else { return Err(AppError::Internal) };
             // An unguessable password nobody knows: the invitation link sets the real one.
             let placeholder = hash_password(hex::encode(rand::random::<[u8; 32]>())).await?;
-            let Some(user_id) = create_user(&state.db, &email, &placeholder, &first_name, &last_name, role, false).await? else {
+            let Some(user_id) = crate::repo::accounts::create_user(&state.db, &email, &placeholder, &first_name, &last_name, role, false).await? else {
                 return Err(AppError::field("email", "Un compte existe déjà avec cette adresse."));
             };
             if let Some(centre_id) = centre_id {
@@ -275,7 +275,7 @@ pub async fn create_account(
                 })?;
             }
             tracing::info!(user_id, by = ctx.user_id, role = role.code(), "account created by staff");
-            let token = create_token(&state.db, user_id, chrono::Duration::days(7)).await?;
+            let token = crate::repo::accounts::create_token(&state.db, user_id, chrono::Duration::days(7)).await?;
             let body = format!(
                 "Bonjour {first_name},\n\nUn compte « {} » vient d'être créé pour vous sur Mission Formateur.\n\n\
                  Choisissez votre mot de passe en suivant ce lien (valable 7 jours, utilisable une seule fois) :\n\

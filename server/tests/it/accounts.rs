@@ -242,7 +242,7 @@ async fn expired_reset_link_is_refused(backend: Backend) {
     let app = spawn_app(backend).await;
     register(&app, &client(), "jeanne@exemple.fr").await;
     let user_id: i64 = app::on_db!(&app.db, |pool| sqlx::query_scalar("SELECT id FROM users").fetch_one(pool).await).unwrap();
-    let token = app::auth::server::create_token(&app.db, user_id, chrono::Duration::seconds(-1)).await.unwrap();
+    let token = app::repo::accounts::create_token(&app.db, user_id, chrono::Duration::seconds(-1)).await.unwrap();
     let reply = app.call(&client(), ResetPassword::PATH, &[("token", &token), ("password", PASSWORD), ("password_confirm", PASSWORD)]).await;
     assert_eq!(reply.status, 422);
     assert!(reply.text.contains("expiré"), "{}", reply.text);

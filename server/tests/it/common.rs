@@ -225,7 +225,7 @@ impl TestApp {
     pub async fn logged_in(&self, role: app::auth::Role, email: &str) -> reqwest::Client {
         let hash = app::auth::server::hash_password(PASSWORD.to_string()).await.expect("hash");
         let email_value = app::domain::Email::parse(email).expect("email");
-        app::auth::server::create_user(&self.db, &email_value, &hash, "Prénom", "Nom", role, true)
+        app::repo::accounts::create_user(&self.db, &email_value, &hash, "Prénom", "Nom", role, true)
             .await
             .expect("create user")
             .expect("new email");

@@ -3,9 +3,10 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use super::form::go_to;
-use super::use_session;
-use crate::auth::{FlashKind, Logout, Role, SessionUser};
+use crate::components::form::go_to;
+use crate::components::use_session;
+use crate::auth::Logout;
+use crate::session::{FlashKind, Role, SessionUser};
 
 /// Navigation entries of each role: (label, path).
 fn nav_for(role: Role) -> &'static [(&'static str, &'static str)] {

@@ -1,0 +1,1 @@
+//! Typed forms of the profile area.

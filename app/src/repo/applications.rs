@@ -1,0 +1,1 @@
+//! Applications to missions: applying, withdrawing, the applicants of a mission.

@@ -1,0 +1,1 @@
+//! The audit log: who decided or opened what, and when.

@@ -1,0 +1,1 @@
+//! Partner centres, their pay grids and their accounts.

@@ -1,0 +1,1 @@
+//! Competence tests: question banks, attempts, answers and results.

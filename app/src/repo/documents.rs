@@ -1,0 +1,1 @@
+//! Trainers' uploaded documents: records of the files kept under DATA_DIR/uploads.

@@ -1,0 +1,1 @@
+//! Trainer profiles: identity, background, administrative situation, review decisions.

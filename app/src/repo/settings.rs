@@ -1,0 +1,1 @@
+//! Rule settings edited by staff (turnover ceilings, test parameters).
