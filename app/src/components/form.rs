@@ -200,6 +200,90 @@ pub fn Field(
     }
 }
 
+/// A labelled `<select>` with its hint and its error. `options` are (code, label) pairs;
+/// `placeholder`, when given, is a first option with an empty value.
+#[component]
+pub fn SelectField(
+    label: &'static str,
+    name: &'static str,
+    #[prop(into)] options: Vec<(String, String)>,
+    #[prop(optional, into)] selected: Option<String>,
+    #[prop(optional)] placeholder: Option<&'static str>,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional)] required: bool,
+    #[prop(optional, into)] id: Option<String>,
+    #[prop(optional, into)] error: Option<Signal<Option<String>>>,
+) -> impl IntoView {
+    let error = error.unwrap_or_else(|| Signal::derive(|| None));
+    let id = id.unwrap_or_else(|| format!("f-{name}"));
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let selected = selected.unwrap_or_default();
+    let described = {
+        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
+        move || {
+            let mut ids = Vec::new();
+            if hint.is_some() {
+                ids.push(hint_id.clone());
+            }
+            if error.get().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field" class:has-error=move || error.get().is_some()>
+            <label for=id.clone() class:req=required>{label}</label>
+            <select
+                id=id
+                name=name
+                aria-invalid=move || if error.get().is_some() { "true" } else { "false" }
+                aria-describedby=described
+            >
+                {placeholder.map(|p| view! { <option value="">{p}</option> })}
+                {options
+                    .into_iter()
+                    .map(|(code, text)| {
+                        let is_selected = code == selected;
+                        view! { <option value=code selected=is_selected>{text}</option> }
+                    })
+                    .collect::<Vec<_>>()}
+            </select>
+            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
+            {move || error.get().map(|e| view! { <p class="error" id=error_id.clone()>{e}</p> })}
+        </div>
+    }
+}
+
+/// The "Supprimer" button of one item of a list: a small form posting the item's id (as the
+/// field `field`, `id` by default) to a delete action.
+#[component]
+pub fn DeleteButton<S, OutputProtocol>(
+    action: ServerAction<S>,
+    id: i64,
+    #[prop(optional)] field: Option<&'static str>,
+    #[prop(optional)] label: Option<&'static str>,
+) -> impl IntoView
+where
+    S: ServerFn<Error = AppError> + DeserializeOwned + Clone + Send + Sync + 'static,
+    S::Output: Send + Sync + 'static,
+    S: ServerFn<Protocol = server_fn::Http<server_fn::codec::PostUrl, OutputProtocol>>,
+    S::Client: server_fn::client::Client<AppError>,
+    <<S::Client as server_fn::client::Client<AppError>>::Request as server_fn::request::ClientReq<AppError>>::FormData:
+        From<leptos::web_sys::FormData>,
+    OutputProtocol: 'static,
+{
+    let label = label.unwrap_or("Supprimer");
+    let field = field.unwrap_or("id");
+    view! {
+        <ActionForm action attr:class="inline">
+            <input type="hidden" name=field value=id.to_string()/>
+            <button type="submit" class="button ghost small" disabled=move || action.pending().get()>{label}</button>
+        </ActionForm>
+    }
+}
+
 /// A new-password input that explains the rules as the user types (the server checks again,
 /// with the list of common passwords on top).
 #[component]

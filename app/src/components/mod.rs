@@ -61,6 +61,36 @@ pub fn RequireRole(#[prop(optional, into)] role: Option<Role>, children: Childre
     }
 }
 
+/// A loaded resource: a loading line while it loads, the error panel if it failed, else
+/// `children` with the value.
+///
+/// ```ignore
+/// <Loaded resource=data loading="Chargement de votre profil…" let:profile>
+///     <ProfileHeader profile/>
+/// </Loaded>
+/// ```
+#[component]
+pub fn Loaded<T, V, F>(
+    resource: Resource<Result<T, AppError>>,
+    #[prop(optional)] loading: Option<&'static str>,
+    children: F,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    F: Fn(T) -> V + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let loading = loading.unwrap_or("Chargement…");
+    view! {
+        <Transition fallback=move || view! { <p class="muted">{loading}</p> }>
+            {move || resource.get().map(|result| match result {
+                Ok(value) => children(value).into_any(),
+                Err(error) => view! { <ErrorPanel error/> }.into_any(),
+            })}
+        </Transition>
+    }
+}
+
 /// Sets the HTTP status of the page being rendered on the server.
 pub fn set_status(_code: u16) {
     #[cfg(feature = "ssr")]
