@@ -27,6 +27,7 @@ test-services:
 	@bash scripts/ensure-test-services.sh
 
 test-unit:
+	bash scripts/check-query-placement.sh
 	cargo test -p app --features ssr
 
 test-integration:

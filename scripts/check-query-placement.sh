@@ -3,7 +3,7 @@
 # handle itself (app/src/infra/db.rs): server functions, pages, the mailer and the server's CLI
 # reach the database only through a repository. Tests (server/tests) may prepare data directly.
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
+root=${1:-$(cd "$(dirname "$0")/.." && pwd)}
 cd "$root"
 pattern='sqlx::query|query_as(::|\()|query_scalar(::|\()|on_db!|write_tx!|execute_with!|fetch_all_with!|count_with!|insert_rows\(|QueryBuilder|\.begin_with\(|\.begin\(\)'
 found=$(grep -rnE "$pattern" app/src server/src frontend/src --include='*.rs' \

@@ -6,6 +6,7 @@ mod common;
 
 mod accounts;
 mod authorization;
+mod loads;
 mod competence;
 mod missions;
 mod profiles;

@@ -1,0 +1,53 @@
+//! A page loads its data once per request: one server-side render of a page costs exactly the
+//! database statements of its loaders, each called once. A loader that runs twice (a resource
+//! created inside a guard that renders its children twice, or two resources on one loader)
+//! makes the render cost more and fails the test.
+
+use std::future::Future;
+
+use server_fn::ServerFn;
+
+use crate::common::*;
+
+/// Database statements sent while `request` runs (the server is otherwise idle).
+async fn statements<F: Future>(app: &TestApp, request: F) -> u64 {
+    let before = app.db.statements();
+    request.await;
+    app.db.statements() - before
+}
+
+/// Renders `page`, then calls each of its loaders once by HTTP, and compares the costs.
+async fn assert_loads_once(app: &TestApp, client: &reqwest::Client, page: &str, loaders: &[(&str, &[(&str, &str)])]) {
+    // A first render warms what is loaded once per process (question banks, settings caches).
+    let (status, _) = app.get(client, page).await;
+    assert_eq!(status, 200, "{page}");
+    let render = statements(app, async {
+        let (status, html) = app.get(client, page).await;
+        assert_eq!(status, 200, "{page}");
+        assert!(html.contains("</html>"), "{page} rendered completely");
+    })
+    .await;
+    let mut once = 0;
+    for (path, args) in loaders {
+        once += statements(app, async {
+            let reply = app.call(client, path, args).await;
+            assert_eq!(reply.status, 200, "{path}: {}", reply.text);
+        })
+        .await;
+    }
+    println!("{page}: {render} statements per server-side render; its loaders called once each: {once}");
+    assert_eq!(render, once, "{page} ran a loader more than once per render ({render} statements instead of {once})");
+}
+
+async fn trainer_pages_load_their_data_once(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (trainer, _) = app.validated_trainer("lea.moreau@exemple.fr", "69003", 30, &["excel"], true, true).await;
+    let session = app::auth::GetSession::PATH;
+    assert_loads_once(&app, &trainer, "/profil", &[(session, &[]), (app::profile::LoadMyProfile::PATH, &[])]).await;
+    assert_loads_once(&app, &trainer, "/tests", &[(session, &[]), (app::competence::ListTests::PATH, &[])]).await;
+    let search: &[(&str, &str)] =
+        &[("domain", ""), ("format", ""), ("max_km", ""), ("from", ""), ("sort", ""), ("page", "1")];
+    assert_loads_once(&app, &trainer, "/missions", &[(session, &[]), (app::missions::SearchMissions::PATH, search)]).await;
+}
+
+crate::on_both_backends!(trainer_pages_load_their_data_once);
