@@ -53,10 +53,7 @@ pub async fn register(#[server(flatten)] form: RegisterForm) -> Result<Redirect,
 
     public(|visitor| async move {
         let state = visitor.state;
-        let registration = Registration::try_from(form)?;
-        if is_common_password(&registration.password) {
-            return Err(AppError::field("password", crate::domain::password::PasswordError::Common.to_string()));
-        }
+        let registration = Registration::parse(form, check_new_password)?;
         let Registration { first_name, last_name, email, password } = registration;
         let hash = hash_password(password).await?;
         let created = crate::repo::accounts::create_user(&state.db, &email, &hash, &first_name, &last_name, Role::Trainer, true).await?;
@@ -208,11 +205,14 @@ pub async fn reset_password(#[server(flatten)] form: ResetPasswordForm) -> Resul
             TokenCheck::Used | TokenCheck::Unknown => return Err(used()),
         };
         let user = accounts::find_user_by_id(&state.db, user_id).await?.ok_or(AppError::NotFound)?;
-        let NewPassword(password) =
-            NewPassword::check("password", "password_confirm", &form.password, &form.password_confirm, &user.email)?;
-        if is_common_password(&password) {
-            return Err(AppError::field("password", crate::domain::password::PasswordError::Common.to_string()));
-        }
+        let NewPassword(password) = NewPassword::check_with(
+            check_new_password,
+            "password",
+            "password_confirm",
+            &form.password,
+            &form.password_confirm,
+            &user.email,
+        )?;
         let hash = hash_password(password).await?;
         if accounts::reset_password_with_token(&state.db, &form.token, &hash).await? != TokenCheck::Valid(user_id) {
             return Err(AppError::Rejected("Ce lien a déjà été utilisé : demandez un nouveau lien.".into()));
@@ -240,11 +240,14 @@ pub async fn change_password(#[server(flatten)] form: ChangePasswordForm) -> Res
         if !verify_password(form.current_password, Some(row.password_hash.clone())).await? {
             return Err(AppError::field("current_password", "Mot de passe actuel incorrect."));
         }
-        let NewPassword(password) =
-            NewPassword::check("new_password", "new_password_confirm", &form.new_password, &form.new_password_confirm, &row.email)?;
-        if is_common_password(&password) {
-            return Err(AppError::field("new_password", crate::domain::password::PasswordError::Common.to_string()));
-        }
+        let NewPassword(password) = NewPassword::check_with(
+            check_new_password,
+            "new_password",
+            "new_password_confirm",
+            &form.new_password,
+            &form.new_password_confirm,
+            &row.email,
+        )?;
         let hash = hash_password(password).await?;
         accounts::set_password(&state.db, &caller.ctx, &hash).await?;
         // Re-login with the new hash keeps this session and ends every other one.

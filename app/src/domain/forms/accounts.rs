@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::domain::form::{required_text, ticked, FieldErrors};
-use crate::domain::password::check_password_shape;
+use crate::domain::password::{check_password_shape, PasswordError};
 use crate::domain::Email;
 
 /// The registration form, as typed.
@@ -28,16 +28,27 @@ pub struct Registration {
     pub password: String,
 }
 
+/// A rule a new password must pass, given the account's email: the shape rules here (the
+/// browser's), or the server's, which adds the list of common passwords.
+pub type PasswordRule = fn(&str, &str) -> Result<(), PasswordError>;
+
 impl TryFrom<RegisterForm> for Registration {
     type Error = FieldErrors;
 
     fn try_from(form: RegisterForm) -> Result<Self, FieldErrors> {
+        Registration::parse(form, check_password_shape)
+    }
+}
+
+impl Registration {
+    /// The conversion with the password checked by `rule`; every field error at once.
+    pub fn parse(form: RegisterForm, rule: PasswordRule) -> Result<Self, FieldErrors> {
         let mut errors = FieldErrors::new();
         let first_name = required_text(&mut errors, "first_name", &form.first_name, 100, "Saisissez votre prénom.");
         let last_name = required_text(&mut errors, "last_name", &form.last_name, 100, "Saisissez votre nom.");
         let email = errors.check("email", Email::parse(&form.email));
         let email_text = email.as_ref().map_or("", |e| e.as_str());
-        errors.check("password", check_password_shape(&form.password, email_text));
+        errors.check("password", rule(&form.password, email_text));
         check_confirmation(&mut errors, "password_confirm", &form.password, &form.password_confirm);
         if !ticked(&form.accept_terms) {
             errors.add(
@@ -141,8 +152,20 @@ pub struct NewPassword(pub String);
 
 impl NewPassword {
     pub fn check(field: &str, confirm_field: &str, password: &str, confirmation: &str, email: &str) -> Result<Self, FieldErrors> {
+        Self::check_with(check_password_shape, field, confirm_field, password, confirmation, email)
+    }
+
+    /// The same with the password checked by `rule`.
+    pub fn check_with(
+        rule: PasswordRule,
+        field: &str,
+        confirm_field: &str,
+        password: &str,
+        confirmation: &str,
+        email: &str,
+    ) -> Result<Self, FieldErrors> {
         let mut errors = FieldErrors::new();
-        errors.check(field, check_password_shape(password, email));
+        errors.check(field, rule(password, email));
         check_confirmation(&mut errors, confirm_field, password, confirmation);
         if errors.is_empty() {
             Ok(NewPassword(password.to_string()))
