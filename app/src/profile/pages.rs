@@ -80,6 +80,26 @@ where
     });
 }
 
+/// An action on the profile, after which the profile reloads.
+fn profile_action<S>() -> ServerAction<S>
+where
+    S: server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Send + Sync + 'static,
+{
+    let action = ServerAction::<S>::new();
+    reload_on_success(expect_context::<ProfileCtx>(), action.value());
+    action
+}
+
+/// The state of one of the profile's forms: the profile reloads after each success.
+fn profile_form<S>() -> FormState<S>
+where
+    S: server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Send + Sync + 'static,
+{
+    FormState::new(profile_action::<S>())
+}
+
 #[component]
 pub fn ProfilePage() -> impl IntoView {
     view! { <ProfileShell tab=Tab::Profile/> }
@@ -194,10 +214,8 @@ pub fn StatusBadge(status: ProfileStatus) -> impl IntoView {
 
 #[component]
 fn ProfileHeader(profile: MyProfile, tab: Tab) -> impl IntoView {
-    let ctx = expect_context::<ProfileCtx>();
-    let submit = ServerAction::<SubmitProfile>::new();
+    let submit = profile_action::<SubmitProfile>();
     let value = submit.value();
-    reload_on_success(ctx, value);
     let c = profile.completeness.clone();
     let can_submit = c.can_submit();
     let submittable = matches!(profile.status, ProfileStatus::Draft | ProfileStatus::ChangesRequested);
@@ -289,11 +307,8 @@ fn ProfileHeader(profile: MyProfile, tab: Tab) -> impl IntoView {
 
 #[component]
 fn IdentityForm(profile: MyProfile) -> impl IntoView {
-    let ctx = expect_context::<ProfileCtx>();
-    let action = ServerAction::<SaveIdentity>::new();
-    let value = action.value();
-    let form = FormState::new(action);
-    reload_on_success(ctx, value);
+    let form = profile_form::<SaveIdentity>();
+    let (action, value) = (form.action, form.action.value());
     let id = profile.identity;
     let postal = RwSignal::new(id.postal_code.clone().unwrap_or_default());
     // The saved commune first; the list is fetched again only when the postal code changes in
@@ -449,9 +464,7 @@ where
 
 #[component]
 fn ExperienceList(items: Vec<Experience>) -> impl IntoView {
-    let ctx = expect_context::<ProfileCtx>();
-    let delete = ServerAction::<DeleteExperience>::new();
-    reload_on_success(ctx, delete.value());
+    let delete = profile_action::<DeleteExperience>();
     item_list("Expériences professionnelles", "Aucune expérience pour l'instant : ajoutez-en avec le formulaire ci-dessous.", items, move |e| {
         let period = match e.end_date {
             Some(end) => format!("{} – {}", french_date(e.start_date), french_date(end)),
@@ -472,9 +485,7 @@ fn ExperienceList(items: Vec<Experience>) -> impl IntoView {
 
 #[component]
 fn DiplomaList(items: Vec<Diploma>) -> impl IntoView {
-    let ctx = expect_context::<ProfileCtx>();
-    let delete = ServerAction::<DeleteDiploma>::new();
-    reload_on_success(ctx, delete.value());
+    let delete = profile_action::<DeleteDiploma>();
     item_list("Diplômes et certifications", "Aucun diplôme ni certification pour l'instant.", items, move |d| {
         view! {
             <li>
@@ -490,9 +501,7 @@ fn DiplomaList(items: Vec<Diploma>) -> impl IntoView {
 
 #[component]
 fn DomainList(items: Vec<TaughtDomain>) -> impl IntoView {
-    let ctx = expect_context::<ProfileCtx>();
-    let remove = ServerAction::<RemoveDomain>::new();
-    reload_on_success(ctx, remove.value());
+    let remove = profile_action::<RemoveDomain>();
     let empty = "Aucun domaine : ajoutez au moins celui que vous enseignez le plus (c'est le minimum pour envoyer votre profil).";
     item_list("Domaines enseignés", empty, items, move |d| {
         view! {
@@ -512,9 +521,7 @@ fn DomainList(items: Vec<TaughtDomain>) -> impl IntoView {
 
 #[component]
 fn LanguageList(items: Vec<SpokenLanguage>) -> impl IntoView {
-    let ctx = expect_context::<ProfileCtx>();
-    let remove = ServerAction::<RemoveLanguage>::new();
-    reload_on_success(ctx, remove.value());
+    let remove = profile_action::<RemoveLanguage>();
     item_list("Langues", "Aucune langue : indiquez au moins votre langue maternelle.", items, move |l| {
         let detail = if l.mother_tongue { "langue maternelle".to_string() } else { format!("niveau {}", l.cefr.code()) };
         view! {
@@ -559,11 +566,8 @@ fn options<T: Copy>(all: &[T], code: fn(T) -> &'static str, label: fn(T) -> &'st
 
 #[component]
 fn ExperienceForm() -> impl IntoView {
-    let ctx = expect_context::<ProfileCtx>();
-    let action = ServerAction::<AddExperience>::new();
-    let value = action.value();
-    let form = FormState::new(action);
-    reload_on_success(ctx, value);
+    let form = profile_form::<AddExperience>();
+    let (action, value) = (form.action, form.action.value());
     let panel = NodeRef::<leptos::html::Section>::new();
     reset_on_success(panel, value);
     view! {
@@ -590,11 +594,8 @@ fn ExperienceForm() -> impl IntoView {
 
 #[component]
 fn DiplomaForm() -> impl IntoView {
-    let ctx = expect_context::<ProfileCtx>();
-    let action = ServerAction::<AddDiploma>::new();
-    let value = action.value();
-    let form = FormState::new(action);
-    reload_on_success(ctx, value);
+    let form = profile_form::<AddDiploma>();
+    let (action, value) = (form.action, form.action.value());
     let panel = NodeRef::<leptos::html::Section>::new();
     reset_on_success(panel, value);
     view! {
@@ -616,11 +617,8 @@ fn DiplomaForm() -> impl IntoView {
 
 #[component]
 fn DomainForm(choices: Vec<DomainOption>) -> impl IntoView {
-    let ctx = expect_context::<ProfileCtx>();
-    let action = ServerAction::<SaveDomain>::new();
-    let value = action.value();
-    let form = FormState::new(action);
-    reload_on_success(ctx, value);
+    let form = profile_form::<SaveDomain>();
+    let (action, value) = (form.action, form.action.value());
     let panel = NodeRef::<leptos::html::Section>::new();
     reset_on_success(panel, value);
     let mut categories: Vec<String> = choices.iter().map(|c| c.category.clone()).collect();
@@ -663,11 +661,8 @@ fn DomainForm(choices: Vec<DomainOption>) -> impl IntoView {
 
 #[component]
 fn LanguageForm() -> impl IntoView {
-    let ctx = expect_context::<ProfileCtx>();
-    let action = ServerAction::<SaveLanguage>::new();
-    let value = action.value();
-    let form = FormState::new(action);
-    reload_on_success(ctx, value);
+    let form = profile_form::<SaveLanguage>();
+    let (action, value) = (form.action, form.action.value());
     let panel = NodeRef::<leptos::html::Section>::new();
     reset_on_success(panel, value);
     let languages: Vec<(String, String)> = LANGUAGES.iter().map(|(code, name)| (code.to_string(), name.to_string())).collect();
@@ -696,11 +691,8 @@ fn LanguageForm() -> impl IntoView {
 
 #[component]
 fn AdministrativeTab(profile: MyProfile) -> impl IntoView {
-    let ctx = expect_context::<ProfileCtx>();
-    let action = ServerAction::<SaveAdministrative>::new();
-    let value = action.value();
-    let form = FormState::new(action);
-    reload_on_success(ctx, value);
+    let form = profile_form::<SaveAdministrative>();
+    let (action, value) = (form.action, form.action.value());
     let a = profile.administrative;
     let legal = a.legal_status.map(|s| s.code().to_string()).unwrap_or_default();
     let turnover = a.yearly_turnover_cents.map(|c| Money::from_cents(c).to_string().replace(['\u{a0}', '€'], "").replace('\u{202f}', " ").trim().to_string()).unwrap_or_default();

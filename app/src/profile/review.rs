@@ -299,9 +299,14 @@ fn ReviewBody(staff: StaffProfile, decide: ServerAction<ReviewProfile>) -> impl 
                         <input type="hidden" name="user_id" value=id.to_string()/>
                         <fieldset class="choices">
                             <legend>"Votre décision"</legend>
-                            <label><input type="radio" name="decision" value="valide"/>" Valider le profil"</label>
-                            <label><input type="radio" name="decision" value="modifications_demandees"/>" Demander des modifications"</label>
-                            <label><input type="radio" name="decision" value="refuse"/>" Refuser le profil"</label>
+                            {ReviewDecision::CHOICES.iter().map(|d| {
+                                let text = match d {
+                                    ProfileStatus::Validated => " Valider le profil",
+                                    ProfileStatus::ChangesRequested => " Demander des modifications",
+                                    _ => " Refuser le profil",
+                                };
+                                view! { <label><input type="radio" name="decision" value=d.code()/>{text}</label> }
+                            }).collect::<Vec<_>>()}
                             {field_error("decision")}
                         </fieldset>
                         <p class="hint">"Pour une demande de modifications ou un refus, donnez un motif dans chaque section concernée : le formateur le verra sur son profil."</p>

@@ -501,20 +501,20 @@ pub struct ReviewDecision {
     pub reasons: Vec<(ReviewSection, String)>,
 }
 
+impl ReviewDecision {
+    /// The decisions staff can take, in the order of the form.
+    pub const CHOICES: &'static [ProfileStatus] = &[ProfileStatus::Validated, ProfileStatus::ChangesRequested, ProfileStatus::Rejected];
+}
+
 impl TryFrom<ReviewForm> for ReviewDecision {
     type Error = FieldErrors;
 
     fn try_from(form: ReviewForm) -> Result<Self, FieldErrors> {
         let mut errors = FieldErrors::new();
-        let decision = match form.decision.as_str() {
-            "valide" => Some(ProfileStatus::Validated),
-            "modifications_demandees" => Some(ProfileStatus::ChangesRequested),
-            "refuse" => Some(ProfileStatus::Rejected),
-            _ => {
-                errors.add("decision", "Choisissez une décision.");
-                None
-            }
-        };
+        let decision = ProfileStatus::from_code(&form.decision).filter(|d| ReviewDecision::CHOICES.contains(d));
+        if decision.is_none() {
+            errors.add("decision", "Choisissez une décision.");
+        }
         let reasons: Vec<(ReviewSection, String)> = [
             (ReviewSection::Profile, &form.reason_profil),
             (ReviewSection::Background, &form.reason_parcours),
