@@ -11,9 +11,10 @@ use app::domain::Email;
 use app::error::AppError;
 use app::infra::state::AppState;
 use app::on_db;
+use app::domain::eligibility::ProfileStatus;
+use app::domain::forms::profile::{AdministrativeForm, DomainForm, ExperienceForm, IdentityForm, LanguageForm, ReviewDecision};
 use app::profile::review::server as review;
-use app::profile::server::{self as profiles, AdministrativeInput, IdentityInput};
-use app::profile::ReviewSection;
+use app::profile::server as profiles;
 
 /// Demo accounts: (role, email, password, first name, last name). Printed by `make run` and
 /// listed in README.md; never use them outside a local installation.
@@ -61,7 +62,14 @@ pub async fn load_once(state: &AppState) -> Result<bool, String> {
     domains(state, camille, &[("excel", 12, "expert_plus"), ("word", 10, "expert")]).await?;
     admin(state, camille, "micro", "732 829 320 00074", "11 69 12345 69", true, "42 000", None).await?;
     language(state, camille, "fr", "C2", true).await?;
-    profiles::add_experience(&state.db, camille, "Formatrice bureautique".into(), "AFPA Lyon".into(), "2014-09-01".into(), String::new(), "Excel et Word, du niveau débutant au niveau expert.".into()).await.map_err(text)?;
+    let experience = ExperienceForm {
+        role: "Formatrice bureautique".into(),
+        organisation: "AFPA Lyon".into(),
+        start_date: "2014-09-01".into(),
+        end_date: String::new(),
+        description: "Excel et Word, du niveau débutant au niveau expert.".into(),
+    };
+    profiles::add_experience(&state.db, &as_trainer(camille), experience).await.map_err(text)?;
     take(state, camille, "qualiopi", 100).await?;
     take(state, camille, "excel", 100).await?;
     take(state, camille, "word", 80).await?;
@@ -83,7 +91,7 @@ pub async fn load_once(state: &AppState) -> Result<bool, String> {
     fill(state, karim, "m", "Karim", "Benali", "06 98 76 54 32", "21 rue Paradis", "13001", 30, "Comptable de formation, j'enseigne la gestion aux créateurs d'entreprise.").await?;
     domains(state, karim, &[("comptabilite", 9, "expert")]).await?;
     admin(state, karim, "micro", "443 061 841 00047", "93 13 05678 13", true, "31 500", None).await?;
-    profiles::submit(&state.db, karim).await.map_err(text)?;
+    profiles::submit(&state.db, &as_trainer(karim)).await.map_err(text)?;
 
     // Sophie: a draft, partly filled.
     let sophie = trainer("sophie.leroy@exemple.test")?;
@@ -213,10 +221,15 @@ async fn missions(state: &AppState, staff: &Ctx, ids: &HashMap<&str, i64>, camil
     Ok(())
 }
 
+/// The context of a demo trainer acting on their own profile.
+fn as_trainer(user_id: i64) -> Ctx {
+    Ctx { user_id, role: Role::Trainer }
+}
+
 #[allow(clippy::too_many_arguments)]
 pub async fn fill(state: &AppState, user_id: i64, civility: &str, first: &str, last: &str, phone: &str, address: &str, postal: &str, km: i64, presentation: &str) -> Result<(), String> {
     profiles::ensure_profile(&state.db, user_id).await.map_err(text)?;
-    let input = IdentityInput {
+    let form = IdentityForm {
         civility: Some(civility.into()),
         first_name: first.into(),
         last_name: last.into(),
@@ -225,45 +238,47 @@ pub async fn fill(state: &AppState, user_id: i64, civility: &str, first: &str, l
         postal_code: postal.into(),
         commune_code: app::geo::communes(postal).first().map(|c| c.insee.to_string()),
         mobility_km: km.to_string(),
-        accepts_onsite: true,
-        accepts_remote: true,
+        accepts_onsite: Some("on".into()),
+        accepts_remote: Some("on".into()),
         presentation: presentation.into(),
     };
-    profiles::save_identity(&state.db, user_id, input).await.map_err(text)
+    profiles::save_identity(&state.db, &as_trainer(user_id), form).await.map_err(text)
 }
 
 pub async fn domains(state: &AppState, user_id: i64, list: &[(&str, i64, &str)]) -> Result<(), String> {
     for (code, years, level) in list {
-        profiles::save_domain(&state.db, user_id, (*code).into(), years.to_string(), (*level).into()).await.map_err(text)?;
+        let form = DomainForm { domain_code: (*code).into(), years_experience: years.to_string(), self_level: (*level).into() };
+        profiles::save_domain(&state.db, &as_trainer(user_id), form).await.map_err(text)?;
     }
     Ok(())
 }
 
 async fn language(state: &AppState, user_id: i64, code: &str, cefr: &str, mother_tongue: bool) -> Result<(), String> {
-    profiles::save_language(&state.db, user_id, code.into(), cefr.into(), mother_tongue).await.map_err(text)
+    let form = LanguageForm { language_code: code.into(), cefr: cefr.into(), mother_tongue: mother_tongue.then(|| "on".into()) };
+    profiles::save_language(&state.db, &as_trainer(user_id), form).await.map_err(text)
 }
 
 #[allow(clippy::too_many_arguments)]
 pub async fn admin(state: &AppState, user_id: i64, status: &str, siret: &str, nda: &str, micro: bool, turnover: &str, qualiopi: Option<(&str, &str, &str)>) -> Result<(), String> {
     let (number, from, until) = qualiopi.unwrap_or(("", "", ""));
-    let input = AdministrativeInput {
+    let form = AdministrativeForm {
         legal_status: status.into(),
         siret: siret.into(),
         nda: nda.into(),
-        micro_social: micro,
+        micro_social: micro.then(|| "on".into()),
         yearly_turnover: turnover.into(),
         qualiopi_number: number.into(),
         qualiopi_valid_from: from.into(),
         qualiopi_valid_until: until.into(),
         urssaf_attestation_date: String::new(),
     };
-    profiles::save_administrative(&state.db, user_id, input).await.map_err(text)
+    profiles::save_administrative(&state.db, &as_trainer(user_id), form).await.map_err(text)
 }
 
 pub async fn approve(state: &AppState, staff: &Ctx, user_id: i64) -> Result<(), String> {
-    profiles::submit(&state.db, user_id).await.map_err(text)?;
-    let none: Vec<(ReviewSection, String)> = Vec::new();
-    review::decide(state, staff, user_id, "valide", &none).await.map_err(text)
+    profiles::submit(&state.db, &as_trainer(user_id)).await.map_err(text)?;
+    let validated = ReviewDecision { decision: ProfileStatus::Validated, reasons: Vec::new() };
+    review::decide(state, staff, user_id, validated).await.map_err(text)
 }
 
 /// Takes a test for real: starts an attempt and answers `accuracy` % of its questions right.

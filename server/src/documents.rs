@@ -3,11 +3,13 @@
 
 use std::io::Write;
 
-use app::auth::server::AuthSession;
+use app::auth::server::{AuthSession, Ctx};
 use app::auth::Role;
+use app::error::AppError;
 use app::infra::state::AppState;
-use app::profile::server as profiles;
-use app::profile::review::server::audit;
+use app::profile::{erasure, uploads};
+use app::repo::audit::{self, AuditAction};
+use app::repo::documents;
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -43,7 +45,7 @@ pub async fn download(State(state): State<AppState>, auth: AuthSession, Path(id)
     let Some(user) = auth.user else {
         return refuse(StatusCode::UNAUTHORIZED, "Connectez-vous pour ouvrir ce document.");
     };
-    let doc = match profiles::find_document(&state.db, id).await {
+    let doc = match documents::find(&state.db, id).await {
         Ok(doc) => doc,
         Err(e) => {
             tracing::error!(error = %e, "document lookup failed");
@@ -54,13 +56,14 @@ pub async fn download(State(state): State<AppState>, auth: AuthSession, Path(id)
     let Some(doc) = doc.filter(|d| d.user_id == user.id || user.role == Role::Staff) else {
         return refuse(StatusCode::NOT_FOUND, "Document introuvable.");
     };
-    let Some(bytes) = profiles::read_document(&state, &doc).await else {
+    let Some(bytes) = uploads::read(&state, &doc).await else {
         tracing::error!(document_id = doc.id, "stored file missing");
         return refuse(StatusCode::NOT_FOUND, "Le fichier de ce document est introuvable.");
     };
     if user.role == Role::Staff && doc.user_id != user.id {
-        let detail = format!("Document n° {} ({})", doc.id, doc.kind);
-        if let Err(e) = audit(&state.db, user.id, "document_opened", Some(doc.user_id), &detail).await {
+        let detail = format!("Document n° {} ({})", doc.id, doc.kind.code());
+        let staff = Ctx { user_id: user.id, role: user.role };
+        if let Err(e) = audit::record(&state.db, &staff, AuditAction::DocumentOpened, Some(doc.user_id), &detail).await {
             // No audit, no document: the log must be complete.
             tracing::error!(error = %e, "audit log write failed");
             return refuse(StatusCode::INTERNAL_SERVER_ERROR, "Erreur : réessayez dans un instant.");
@@ -76,21 +79,12 @@ pub async fn export(State(state): State<AppState>, auth: AuthSession) -> Respons
     let Some(user) = auth.user.filter(|u| u.role == Role::Trainer) else {
         return refuse(StatusCode::UNAUTHORIZED, "Connectez-vous avec votre compte formateur.");
     };
-    let profile = match profiles::load_profile(&state.db, user.id).await {
-        Ok(Some(p)) => p,
-        Ok(None) => return refuse(StatusCode::NOT_FOUND, "Profil introuvable."),
+    let ctx = Ctx { user_id: user.id, role: user.role };
+    let erasure::Export { profile, files } = match erasure::export_own(&state, &ctx).await {
+        Ok(export) => export,
+        Err(AppError::NotFound) => return refuse(StatusCode::NOT_FOUND, "Profil introuvable."),
         Err(_) => return refuse(StatusCode::INTERNAL_SERVER_ERROR, "Erreur : réessayez dans un instant."),
     };
-    let stored = match profiles::stored_documents(&state.db, user.id).await {
-        Ok(docs) => docs,
-        Err(_) => return refuse(StatusCode::INTERNAL_SERVER_ERROR, "Erreur : réessayez dans un instant."),
-    };
-    let mut files = Vec::new();
-    for doc in &stored {
-        if let Some(bytes) = profiles::read_document(&state, doc).await {
-            files.push((format!("documents/{}-{}", doc.id, doc.original_name), bytes));
-        }
-    }
     let json = serde_json::json!({
         "compte": { "email": user.email, "prenom": user.first_name, "nom": user.last_name },
         "profil": profile,

@@ -5,8 +5,11 @@ use leptos::prelude::*;
 
 use super::*;
 use crate::auth::Role;
-use crate::components::form::{error_of, field_error, go_to, Field, FormAlert, Submit};
-use crate::components::{ErrorPanel, PageTitle, RequireRole};
+use crate::components::form::{error_of, go_to, CheckedForm, DeleteButton, Field, FormAlert, FormState, SelectField, Submit};
+use crate::components::{ErrorPanel, Loaded, PageTitle, RequireRole};
+use crate::domain::forms::profile::{
+    AdministrativeUpdate, DomainChoice, ErasureRequest, IdentityUpdate, LanguageChoice, NewDiploma, NewExperience,
+};
 use crate::domain::languages::LANGUAGES;
 use crate::domain::profile::{DocumentKind, SUBMIT_MINIMUM};
 use crate::domain::{french_date, Cefr, CompetenceLevel, LegalStatus, Money};
@@ -77,6 +80,26 @@ where
     });
 }
 
+/// An action on the profile, after which the profile reloads.
+fn profile_action<S>() -> ServerAction<S>
+where
+    S: server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Send + Sync + 'static,
+{
+    let action = ServerAction::<S>::new();
+    reload_on_success(expect_context::<ProfileCtx>(), action.value());
+    action
+}
+
+/// The state of one of the profile's forms: the profile reloads after each success.
+fn profile_form<S>() -> FormState<S>
+where
+    S: server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Send + Sync + 'static,
+{
+    FormState::new(profile_action::<S>())
+}
+
 #[component]
 pub fn ProfilePage() -> impl IntoView {
     view! { <ProfileShell tab=Tab::Profile/> }
@@ -97,25 +120,30 @@ pub fn DocumentsPage() -> impl IntoView {
     view! { <ProfileShell tab=Tab::Documents/> }
 }
 
+/// The page loads the profile once: the resource is created here, outside `RequireRole`, and
+/// reloaded after each change. The edit forms are filled from its first value only (`initial`),
+/// so that reloading the rest of the page (after an upload, say) never wipes what the trainer
+/// is typing.
 #[component]
 fn ProfileShell(tab: Tab) -> impl IntoView {
+    let refresh = RwSignal::new(0u32);
+    let data = Resource::new(move || refresh.get(), |_| load_my_profile());
+    let initial = Memo::new(move |first: Option<&Option<Result<MyProfile, AppError>>>| match first {
+        Some(Some(value)) => Some(value.clone()),
+        _ => data.get(),
+    });
+    provide_context(ProfileCtx { data, refresh });
     view! {
         <PageTitle text=format!("Mon profil — {}", tab.label().to_lowercase())/>
         <RequireRole role=Role::Trainer>
-            <ProfileBody tab/>
+            <ProfileBody tab initial/>
         </RequireRole>
     }
 }
 
 #[component]
-fn ProfileBody(tab: Tab) -> impl IntoView {
-    let refresh = RwSignal::new(0u32);
-    let data = Resource::new(move || refresh.get(), |_| load_my_profile());
-    // The edit forms are filled once from this first load, so that reloading the rest of the
-    // page (after an upload, say) never wipes what the trainer is typing.
-    let initial = Resource::new(|| (), |_| load_my_profile());
-    let ctx = ProfileCtx { data, refresh };
-    provide_context(ctx);
+fn ProfileBody(tab: Tab, initial: Memo<Option<Result<MyProfile, AppError>>>) -> impl IntoView {
+    let ctx = expect_context::<ProfileCtx>();
     let tabs = Tab::ALL
         .iter()
         .map(|t| {
@@ -123,28 +151,53 @@ fn ProfileBody(tab: Tab) -> impl IntoView {
             view! { <a href=t.href() aria-current=current>{t.label()}</a> }
         })
         .collect::<Vec<_>>();
+    let forms = move || {
+        // Until the first value arrives, wait for the resource (the server render waits too);
+        // afterwards read only the latched first value, so reloads leave the forms alone.
+        if initial.with(Option::is_none) {
+            ctx.data.track();
+        }
+        initial.get().map(|r| match r {
+            Ok(p) => match tab {
+                Tab::Profile => view! { <IdentityForm profile=p/> }.into_any(),
+                Tab::Background => view! { <BackgroundTab profile=p/> }.into_any(),
+                Tab::Administrative => view! { <AdministrativeTab profile=p/> }.into_any(),
+                Tab::Documents => view! { <DocumentsTab/> }.into_any(),
+            },
+            Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
+        })
+    };
     view! {
         <div class="profile">
-            <Transition fallback=|| view! { <p class="muted">"Chargement de votre profil…"</p> }>
-                {move || data.get().map(|r| match r {
-                    Ok(p) => view! { <ProfileHeader profile=p tab/> }.into_any(),
-                    Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
-                })}
-            </Transition>
+            <Loaded resource=ctx.data loading="Chargement de votre profil…" let:p>
+                <ProfileHeader profile=p tab/>
+            </Loaded>
             <nav class="tabs" aria-label="Onglets du profil">{tabs}</nav>
-            <Suspense fallback=|| view! { <p class="muted">"Chargement…"</p> }>
-                {move || initial.get().map(|r| match r {
-                    Ok(p) => match tab {
-                        Tab::Profile => view! { <IdentityForm profile=p/> }.into_any(),
-                        Tab::Background => view! { <BackgroundTab profile=p/> }.into_any(),
-                        Tab::Administrative => view! { <AdministrativeTab profile=p/> }.into_any(),
-                        Tab::Documents => view! { <DocumentsTab/> }.into_any(),
-                    },
-                    Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
-                })}
-            </Suspense>
+            <Suspense fallback=|| view! { <p class="muted">"Chargement…"</p> }>{forms}</Suspense>
         </div>
     }
+}
+
+/// Today's date for the browser-side checks (the server checks again with its own clock).
+fn today() -> chrono::NaiveDate {
+    #[cfg(feature = "ssr")]
+    {
+        crate::infra::time::today()
+    }
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    {
+        let now = js_sys::Date::new_0();
+        chrono::NaiveDate::from_ymd_opt(now.get_full_year() as i32, now.get_month() + 1, now.get_date()).unwrap_or(chrono::NaiveDate::MAX)
+    }
+    #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+    {
+        chrono::NaiveDate::MAX
+    }
+}
+
+/// The error line under a field, for inputs that are not a `Field`.
+fn field_message(error: Signal<Option<String>>) -> impl IntoView {
+    move || error.get().map(|e| view! { <p class="error">{e}</p> })
 }
 
 #[component]
@@ -161,10 +214,8 @@ pub fn StatusBadge(status: ProfileStatus) -> impl IntoView {
 
 #[component]
 fn ProfileHeader(profile: MyProfile, tab: Tab) -> impl IntoView {
-    let ctx = expect_context::<ProfileCtx>();
-    let submit = ServerAction::<SubmitProfile>::new();
+    let submit = profile_action::<SubmitProfile>();
     let value = submit.value();
-    reload_on_success(ctx, value);
     let c = profile.completeness.clone();
     let can_submit = c.can_submit();
     let submittable = matches!(profile.status, ProfileStatus::Draft | ProfileStatus::ChangesRequested);
@@ -256,10 +307,8 @@ fn ProfileHeader(profile: MyProfile, tab: Tab) -> impl IntoView {
 
 #[component]
 fn IdentityForm(profile: MyProfile) -> impl IntoView {
-    let ctx = expect_context::<ProfileCtx>();
-    let action = ServerAction::<SaveIdentity>::new();
-    let value = action.value();
-    reload_on_success(ctx, value);
+    let form = profile_form::<SaveIdentity>();
+    let (action, value) = (form.action, form.action.value());
     let id = profile.identity;
     let postal = RwSignal::new(id.postal_code.clone().unwrap_or_default());
     // The saved commune first; the list is fetched again only when the postal code changes in
@@ -288,18 +337,18 @@ fn IdentityForm(profile: MyProfile) -> impl IntoView {
         <section class="panel">
             <h2>"PROFIL"</h2>
             <p class="muted">"Pour vous contacter et vous proposer des missions proches de chez vous. Ces informations ne sont visibles que par l'équipe."</p>
-            <ActionForm action attr:class="form" attr:novalidate=true>
-                <FormAlert error=error_of(value)/>
+            <CheckedForm state=form check=|a: &SaveIdentity| IdentityUpdate::try_from(a.form.clone()).map(drop) attr:class="form">
+                <FormAlert error=form.alert()/>
                 <Show when=saved><div class="alert alert-success" role="status"><p>"Profil enregistré."</p></div></Show>
                 <fieldset class="choices inline-choices">
                     <legend>"Civilité"</legend>
                     <label><input type="radio" name="civility" value="mme" checked=civility == "mme"/>" Madame"</label>
                     <label><input type="radio" name="civility" value="m" checked=civility == "m"/>" Monsieur"</label>
-                    {move || field_error(value, "civility").get().map(|e| view! { <p class="error">{e}</p> })}
+                    {field_message(form.field("civility"))}
                 </fieldset>
                 <div class="row">
-                    <Field label="Prénom" name="first_name" required=true value=id.first_name.clone() autocomplete="given-name" error=field_error(value, "first_name")/>
-                    <Field label="Nom" name="last_name" required=true value=id.last_name.clone() autocomplete="family-name" error=field_error(value, "last_name")/>
+                    <Field label="Prénom" name="first_name" required=true value=id.first_name.clone() autocomplete="given-name" error=form.field("first_name")/>
+                    <Field label="Nom" name="last_name" required=true value=id.last_name.clone() autocomplete="family-name" error=form.field("last_name")/>
                 </div>
                 <div class="row">
                     <div class="field">
@@ -307,18 +356,18 @@ fn IdentityForm(profile: MyProfile) -> impl IntoView {
                         <input id="f-email" type="email" value=id.email.clone() disabled=true/>
                         <p class="hint">"L'adresse de connexion de votre compte."</p>
                     </div>
-                    <Field label="Téléphone mobile" name="mobile_phone" kind="tel" autocomplete="tel" inputmode="tel" value=id.mobile_phone.clone().unwrap_or_default() hint="Par exemple 06 12 34 56 78." error=field_error(value, "mobile_phone")/>
+                    <Field label="Téléphone mobile" name="mobile_phone" kind="tel" autocomplete="tel" inputmode="tel" value=id.mobile_phone.clone().unwrap_or_default() hint="Par exemple 06 12 34 56 78." error=form.field("mobile_phone")/>
                 </div>
-                <Field label="Adresse postale" name="address_line" autocomplete="street-address" value=id.address_line.clone().unwrap_or_default() error=field_error(value, "address_line")/>
+                <Field label="Adresse postale" name="address_line" autocomplete="street-address" value=id.address_line.clone().unwrap_or_default() error=form.field("address_line")/>
                 <div class="row">
-                    <div class="field" class:has-error=move || field_error(value, "postal_code").get().is_some()>
+                    <div class="field" class:has-error=move || form.field("postal_code").get().is_some()>
                         <label for="f-postal_code">"Code postal"</label>
                         <input id="f-postal_code" name="postal_code" inputmode="numeric" autocomplete="postal-code" maxlength="5"
                             prop:value=move || postal.get()
                             on:input:target=move |ev| on_postal(ev.target().value())/>
-                        {move || field_error(value, "postal_code").get().map(|e| view! { <p class="error">{e}</p> })}
+                        {field_message(form.field("postal_code"))}
                     </div>
-                    <div class="field" class:has-error=move || field_error(value, "commune_code").get().is_some()>
+                    <div class="field" class:has-error=move || form.field("commune_code").get().is_some()>
                         <label for="f-commune_code">"Commune"</label>
                         {
                             let selected = selected_commune.clone();
@@ -340,25 +389,25 @@ fn IdentityForm(profile: MyProfile) -> impl IntoView {
                                 }
                             }
                         }
-                        {move || field_error(value, "commune_code").get().map(|e| view! { <p class="error">{e}</p> })}
+                        {field_message(form.field("commune_code"))}
                     </div>
                 </div>
                 <div class="row">
-                    <Field label="Rayon de mobilité (km)" name="mobility_km" kind="number" inputmode="numeric" value=id.mobility_km.map(|k| k.to_string()).unwrap_or_default() hint="Distance maximale depuis chez vous pour une mission en présentiel." error=field_error(value, "mobility_km")/>
+                    <Field label="Rayon de mobilité (km)" name="mobility_km" kind="number" inputmode="numeric" value=id.mobility_km.map(|k| k.to_string()).unwrap_or_default() hint="Distance maximale depuis chez vous pour une mission en présentiel." error=form.field("mobility_km")/>
                     <fieldset class="choices">
                         <legend>"Formats acceptés"</legend>
                         <label><input type="checkbox" name="accepts_onsite" value="on" checked=id.accepts_onsite/>" Présentiel"</label>
                         <label><input type="checkbox" name="accepts_remote" value="on" checked=id.accepts_remote/>" Distanciel"</label>
                     </fieldset>
                 </div>
-                <div class="field" class:has-error=move || field_error(value, "presentation").get().is_some()>
+                <div class="field" class:has-error=move || form.field("presentation").get().is_some()>
                     <label for="f-presentation">"Présentation"</label>
                     <textarea id="f-presentation" name="presentation" rows="4" maxlength="2000">{id.presentation.clone().unwrap_or_default()}</textarea>
                     <p class="hint">"Quelques lignes sur vous, votre approche pédagogique, vos publics."</p>
-                    {move || field_error(value, "presentation").get().map(|e| view! { <p class="error">{e}</p> })}
+                    {field_message(form.field("presentation"))}
                 </div>
                 <Submit label="Enregistrer" pending=action.pending()/>
-            </ActionForm>
+            </CheckedForm>
         </section>
     }
 }
@@ -398,223 +447,180 @@ fn BackgroundTab(profile: MyProfile) -> impl IntoView {
     }
 }
 
-#[component]
-fn ExperienceList(items: Vec<Experience>) -> impl IntoView {
-    let ctx = expect_context::<ProfileCtx>();
-    let delete = ServerAction::<DeleteExperience>::new();
-    reload_on_success(ctx, delete.value());
+/// A list of the profile, with its heading, or a hint when it is empty.
+fn item_list<T, V>(title: &'static str, empty: &'static str, items: Vec<T>, item: impl Fn(T) -> V) -> impl IntoView
+where
+    V: IntoView,
+{
     view! {
-        <h3>"Expériences professionnelles"</h3>
+        <h3>{title}</h3>
         {if items.is_empty() {
-            view! { <p class="empty small">"Aucune expérience pour l'instant : ajoutez-en avec le formulaire ci-dessous."</p> }.into_any()
+            view! { <p class="empty small">{empty}</p> }.into_any()
         } else {
-            view! {
-                <ul class="items">
-                    {items.into_iter().map(|e| {
-                        let period = match e.end_date {
-                            Some(end) => format!("{} – {}", french_date(e.start_date), french_date(end)),
-                            None => format!("depuis le {}", french_date(e.start_date)),
-                        };
-                        view! {
-                            <li>
-                                <div>
-                                    <strong>{e.role}</strong>" — "{e.organisation}
-                                    <p class="muted small">{period}</p>
-                                    {(!e.description.is_empty()).then(|| view! { <p class="small">{e.description.clone()}</p> })}
-                                </div>
-                                <ActionForm action=delete attr:class="inline">
-                                    <input type="hidden" name="id" value=e.id.to_string()/>
-                                    <button type="submit" class="button ghost small">"Supprimer"</button>
-                                </ActionForm>
-                            </li>
-                        }
-                    }).collect::<Vec<_>>()}
-                </ul>
-            }.into_any()
+            view! { <ul class="items">{items.into_iter().map(item).collect::<Vec<_>>()}</ul> }.into_any()
         }}
     }
+}
+
+#[component]
+fn ExperienceList(items: Vec<Experience>) -> impl IntoView {
+    let delete = profile_action::<DeleteExperience>();
+    item_list("Expériences professionnelles", "Aucune expérience pour l'instant : ajoutez-en avec le formulaire ci-dessous.", items, move |e| {
+        let period = match e.end_date {
+            Some(end) => format!("{} – {}", french_date(e.start_date), french_date(end)),
+            None => format!("depuis le {}", french_date(e.start_date)),
+        };
+        view! {
+            <li>
+                <div>
+                    <strong>{e.role}</strong>" — "{e.organisation}
+                    <p class="muted small">{period}</p>
+                    {(!e.description.is_empty()).then(|| view! { <p class="small">{e.description.clone()}</p> })}
+                </div>
+                <DeleteButton action=delete id=e.id/>
+            </li>
+        }
+    })
 }
 
 #[component]
 fn DiplomaList(items: Vec<Diploma>) -> impl IntoView {
-    let ctx = expect_context::<ProfileCtx>();
-    let delete = ServerAction::<DeleteDiploma>::new();
-    reload_on_success(ctx, delete.value());
-    view! {
-        <h3>"Diplômes et certifications"</h3>
-        {if items.is_empty() {
-            view! { <p class="empty small">"Aucun diplôme ni certification pour l'instant."</p> }.into_any()
-        } else {
-            view! {
-                <ul class="items">
-                    {items.into_iter().map(|d| {
-                        let kind = if d.kind == "certification" { "Certification" } else { "Diplôme" };
-                        view! {
-                            <li>
-                                <div>
-                                    <strong>{d.title}</strong>" ("{d.year}")"
-                                    <p class="muted small">{kind}{(!d.institution.is_empty()).then(|| format!(" — {}", d.institution))}</p>
-                                </div>
-                                <ActionForm action=delete attr:class="inline">
-                                    <input type="hidden" name="id" value=d.id.to_string()/>
-                                    <button type="submit" class="button ghost small">"Supprimer"</button>
-                                </ActionForm>
-                            </li>
-                        }
-                    }).collect::<Vec<_>>()}
-                </ul>
-            }.into_any()
-        }}
-    }
-}
-
-fn competence_label(code: &str) -> &'static str {
-    CompetenceLevel::parse(code).map(CompetenceLevel::label).unwrap_or("—")
+    let delete = profile_action::<DeleteDiploma>();
+    item_list("Diplômes et certifications", "Aucun diplôme ni certification pour l'instant.", items, move |d| {
+        view! {
+            <li>
+                <div>
+                    <strong>{d.title}</strong>" ("{d.year}")"
+                    <p class="muted small">{d.kind.label()}{(!d.institution.is_empty()).then(|| format!(" — {}", d.institution))}</p>
+                </div>
+                <DeleteButton action=delete id=d.id/>
+            </li>
+        }
+    })
 }
 
 #[component]
 fn DomainList(items: Vec<TaughtDomain>) -> impl IntoView {
-    let ctx = expect_context::<ProfileCtx>();
-    let remove = ServerAction::<RemoveDomain>::new();
-    reload_on_success(ctx, remove.value());
-    view! {
-        <h3>"Domaines enseignés"</h3>
-        {if items.is_empty() {
-            view! { <p class="empty small">"Aucun domaine : ajoutez au moins celui que vous enseignez le plus (c'est le minimum pour envoyer votre profil)."</p> }.into_any()
-        } else {
-            view! {
-                <ul class="items">
-                    {items.into_iter().map(|d| view! {
-                        <li>
-                            <div>
-                                <strong>{d.label}</strong>
-                                <p class="muted small">{format!("{} an(s) d'expérience — niveau déclaré : {}", d.years_experience, competence_label(&d.self_level))}</p>
-                            </div>
-                            <ActionForm action=remove attr:class="inline">
-                                <input type="hidden" name="domain_code" value=d.code.clone()/>
-                                <button type="submit" class="button ghost small">"Retirer"</button>
-                            </ActionForm>
-                        </li>
-                    }).collect::<Vec<_>>()}
-                </ul>
-            }.into_any()
-        }}
-    }
+    let remove = profile_action::<RemoveDomain>();
+    let empty = "Aucun domaine : ajoutez au moins celui que vous enseignez le plus (c'est le minimum pour envoyer votre profil).";
+    item_list("Domaines enseignés", empty, items, move |d| {
+        view! {
+            <li>
+                <div>
+                    <strong>{d.label}</strong>
+                    <p class="muted small">{format!("{} an(s) d'expérience — niveau déclaré : {}", d.years_experience, d.self_level.label())}</p>
+                </div>
+                <ActionForm action=remove attr:class="inline">
+                    <input type="hidden" name="domain_code" value=d.code/>
+                    <button type="submit" class="button ghost small">"Retirer"</button>
+                </ActionForm>
+            </li>
+        }
+    })
 }
 
 #[component]
 fn LanguageList(items: Vec<SpokenLanguage>) -> impl IntoView {
-    let ctx = expect_context::<ProfileCtx>();
-    let remove = ServerAction::<RemoveLanguage>::new();
-    reload_on_success(ctx, remove.value());
-    view! {
-        <h3>"Langues"</h3>
-        {if items.is_empty() {
-            view! { <p class="empty small">"Aucune langue : indiquez au moins votre langue maternelle."</p> }.into_any()
-        } else {
-            view! {
-                <ul class="items">
-                    {items.into_iter().map(|l| {
-                        let detail = if l.mother_tongue { "langue maternelle".to_string() } else { format!("niveau {}", l.cefr) };
-                        view! {
-                            <li>
-                                <div><strong>{l.name}</strong><p class="muted small">{detail}</p></div>
-                                <ActionForm action=remove attr:class="inline">
-                                    <input type="hidden" name="language_code" value=l.code.clone()/>
-                                    <button type="submit" class="button ghost small">"Retirer"</button>
-                                </ActionForm>
-                            </li>
-                        }
-                    }).collect::<Vec<_>>()}
-                </ul>
-            }.into_any()
-        }}
-    }
+    let remove = profile_action::<RemoveLanguage>();
+    item_list("Langues", "Aucune langue : indiquez au moins votre langue maternelle.", items, move |l| {
+        let detail = if l.mother_tongue { "langue maternelle".to_string() } else { format!("niveau {}", l.cefr.code()) };
+        view! {
+            <li>
+                <div><strong>{l.name}</strong><p class="muted small">{detail}</p></div>
+                <ActionForm action=remove attr:class="inline">
+                    <input type="hidden" name="language_code" value=l.code/>
+                    <button type="submit" class="button ghost small">"Retirer"</button>
+                </ActionForm>
+            </li>
+        }
+    })
 }
 
-/// Clears a form after a successful submission (its content is now in the list above).
-fn reset_on_success<T, S>(form: NodeRef<leptos::html::Form>, value: S)
+/// Clears the form inside `panel` after a successful submission (its content is now in the list).
+fn reset_on_success<T, S>(panel: NodeRef<leptos::html::Section>, value: S)
 where
     T: 'static,
     S: With<Value = Option<Result<T, AppError>>> + Copy + Send + Sync + 'static,
 {
     Effect::new(move |_| {
         if value.with(|v| matches!(v, Some(Ok(_)))) {
-            if let Some(form) = form.get() {
-                form.reset();
+            #[cfg(feature = "hydrate")]
+            {
+                use wasm_bindgen::JsCast;
+                if let Some(Ok(Some(form))) = panel.get().map(|p| p.query_selector("form")) {
+                    if let Ok(form) = form.dyn_into::<web_sys::HtmlFormElement>() {
+                        form.reset();
+                    }
+                }
             }
+            #[cfg(not(feature = "hydrate"))]
+            let _ = panel;
         }
     });
 }
 
+/// (code, label) options of a closed list.
+fn options<T: Copy>(all: &[T], code: fn(T) -> &'static str, label: fn(T) -> &'static str) -> Vec<(String, String)> {
+    all.iter().map(|v| (code(*v).to_string(), label(*v).to_string())).collect()
+}
+
 #[component]
 fn ExperienceForm() -> impl IntoView {
-    let ctx = expect_context::<ProfileCtx>();
-    let action = ServerAction::<AddExperience>::new();
-    let value = action.value();
-    reload_on_success(ctx, value);
-    let form = NodeRef::<leptos::html::Form>::new();
-    reset_on_success(form, value);
+    let form = profile_form::<AddExperience>();
+    let (action, value) = (form.action, form.action.value());
+    let panel = NodeRef::<leptos::html::Section>::new();
+    reset_on_success(panel, value);
     view! {
-        <section class="panel">
+        <section class="panel" node_ref=panel>
             <h3>"Ajouter une expérience"</h3>
-            <ActionForm action node_ref=form attr:class="form" attr:novalidate=true>
-                <FormAlert error=error_of(value)/>
-                <Field label="Poste" name="role" required=true hint="Par exemple : Formatrice bureautique" error=field_error(value, "role")/>
-                <Field label="Organisme ou entreprise" name="organisation" required=true error=field_error(value, "organisation")/>
+            <CheckedForm state=form check=|a: &AddExperience| NewExperience::try_from((a.form.clone(), today())).map(drop) attr:class="form">
+                <FormAlert error=form.alert()/>
+                <Field label="Poste" name="role" required=true hint="Par exemple : Formatrice bureautique" error=form.field("role")/>
+                <Field label="Organisme ou entreprise" name="organisation" required=true error=form.field("organisation")/>
                 <div class="row">
-                    <Field label="Début" name="start_date" kind="date" required=true error=field_error(value, "start_date")/>
-                    <Field label="Fin" name="end_date" kind="date" hint="Vide si en cours." error=field_error(value, "end_date")/>
+                    <Field label="Début" name="start_date" kind="date" required=true error=form.field("start_date")/>
+                    <Field label="Fin" name="end_date" kind="date" hint="Vide si en cours." error=form.field("end_date")/>
                 </div>
-                <div class="field">
+                <div class="field" class:has-error=move || form.field("description").get().is_some()>
                     <label for="f-description">"Description"</label>
                     <textarea id="f-description" name="description" rows="3" maxlength="2000"></textarea>
+                    {field_message(form.field("description"))}
                 </div>
                 <Submit label="Ajouter l'expérience" pending=action.pending()/>
-            </ActionForm>
+            </CheckedForm>
         </section>
     }
 }
 
 #[component]
 fn DiplomaForm() -> impl IntoView {
-    let ctx = expect_context::<ProfileCtx>();
-    let action = ServerAction::<AddDiploma>::new();
-    let value = action.value();
-    reload_on_success(ctx, value);
-    let form = NodeRef::<leptos::html::Form>::new();
-    reset_on_success(form, value);
+    let form = profile_form::<AddDiploma>();
+    let (action, value) = (form.action, form.action.value());
+    let panel = NodeRef::<leptos::html::Section>::new();
+    reset_on_success(panel, value);
     view! {
-        <section class="panel">
+        <section class="panel" node_ref=panel>
             <h3>"Ajouter un diplôme ou une certification"</h3>
-            <ActionForm action node_ref=form attr:class="form" attr:novalidate=true>
-                <FormAlert error=error_of(value)/>
-                <div class="field">
-                    <label for="f-kind">"Type"</label>
-                    <select id="f-kind" name="kind">
-                        <option value="diplome">"Diplôme"</option>
-                        <option value="certification">"Certification"</option>
-                    </select>
-                </div>
-                <Field label="Intitulé" name="title" required=true hint="Par exemple : Titre professionnel Formateur professionnel d'adultes" error=field_error(value, "title")/>
+            <CheckedForm state=form check=|a: &AddDiploma| NewDiploma::try_from((a.form.clone(), today())).map(drop) attr:class="form">
+                <FormAlert error=form.alert()/>
+                <SelectField label="Type" name="kind" options=options(DiplomaKind::ALL, DiplomaKind::code, DiplomaKind::label) error=form.field("kind")/>
+                <Field label="Intitulé" name="title" required=true hint="Par exemple : Titre professionnel Formateur professionnel d'adultes" error=form.field("title")/>
                 <div class="row">
-                    <Field label="Établissement" name="institution" error=field_error(value, "institution")/>
-                    <Field label="Année" name="year" kind="number" inputmode="numeric" required=true error=field_error(value, "year")/>
+                    <Field label="Établissement" name="institution" error=form.field("institution")/>
+                    <Field label="Année" name="year" kind="number" inputmode="numeric" required=true error=form.field("year")/>
                 </div>
                 <Submit label="Ajouter" pending=action.pending()/>
-            </ActionForm>
+            </CheckedForm>
         </section>
     }
 }
 
 #[component]
 fn DomainForm(choices: Vec<DomainOption>) -> impl IntoView {
-    let ctx = expect_context::<ProfileCtx>();
-    let action = ServerAction::<SaveDomain>::new();
-    let value = action.value();
-    reload_on_success(ctx, value);
-    let form = NodeRef::<leptos::html::Form>::new();
-    reset_on_success(form, value);
+    let form = profile_form::<SaveDomain>();
+    let (action, value) = (form.action, form.action.value());
+    let panel = NodeRef::<leptos::html::Section>::new();
+    reset_on_success(panel, value);
     let mut categories: Vec<String> = choices.iter().map(|c| c.category.clone()).collect();
     categories.dedup();
     let groups = categories
@@ -629,65 +635,45 @@ fn DomainForm(choices: Vec<DomainOption>) -> impl IntoView {
         })
         .collect::<Vec<_>>();
     view! {
-        <section class="panel">
+        <section class="panel" node_ref=panel>
             <h3>"Ajouter un domaine enseigné"</h3>
-            <ActionForm action node_ref=form attr:class="form" attr:novalidate=true>
-                <FormAlert error=error_of(value)/>
-                <div class="field" class:has-error=move || field_error(value, "domain_code").get().is_some()>
+            <CheckedForm state=form check=|a: &SaveDomain| DomainChoice::try_from(a.form.clone()).map(drop) attr:class="form">
+                <FormAlert error=form.alert()/>
+                <div class="field" class:has-error=move || form.field("domain_code").get().is_some()>
                     <label for="f-domain_code" class="req">"Domaine"</label>
                     <select id="f-domain_code" name="domain_code">
                         <option value="">"Choisissez…"</option>
                         {groups}
                     </select>
-                    {move || field_error(value, "domain_code").get().map(|e| view! { <p class="error">{e}</p> })}
+                    {field_message(form.field("domain_code"))}
                 </div>
                 <div class="row">
-                    <Field label="Années d'expérience" name="years_experience" kind="number" inputmode="numeric" required=true error=field_error(value, "years_experience")/>
-                    <div class="field" class:has-error=move || field_error(value, "self_level").get().is_some()>
-                        <label for="f-self_level" class="req">"Votre niveau"</label>
-                        <select id="f-self_level" name="self_level">
-                            {CompetenceLevel::ALL.iter().map(|l| view! { <option value=l.code()>{l.label()}</option> }).collect::<Vec<_>>()}
-                        </select>
-                        {move || field_error(value, "self_level").get().map(|e| view! { <p class="error">{e}</p> })}
-                    </div>
+                    <Field label="Années d'expérience" name="years_experience" kind="number" inputmode="numeric" required=true error=form.field("years_experience")/>
+                    <SelectField label="Votre niveau" name="self_level" required=true
+                        options=options(CompetenceLevel::ALL, CompetenceLevel::code, CompetenceLevel::label) error=form.field("self_level")/>
                 </div>
                 <p class="hint">"Votre niveau réel est établi par le test de compétences du domaine, à passer chaque année."</p>
                 <Submit label="Ajouter le domaine" pending=action.pending()/>
-            </ActionForm>
+            </CheckedForm>
         </section>
     }
 }
 
 #[component]
 fn LanguageForm() -> impl IntoView {
-    let ctx = expect_context::<ProfileCtx>();
-    let action = ServerAction::<SaveLanguage>::new();
-    let value = action.value();
-    reload_on_success(ctx, value);
-    let form = NodeRef::<leptos::html::Form>::new();
-    reset_on_success(form, value);
+    let form = profile_form::<SaveLanguage>();
+    let (action, value) = (form.action, form.action.value());
+    let panel = NodeRef::<leptos::html::Section>::new();
+    reset_on_success(panel, value);
+    let languages: Vec<(String, String)> = LANGUAGES.iter().map(|(code, name)| (code.to_string(), name.to_string())).collect();
     view! {
-        <section class="panel">
+        <section class="panel" node_ref=panel>
             <h3>"Ajouter une langue"</h3>
-            <ActionForm action node_ref=form attr:class="form" attr:novalidate=true>
-                <FormAlert error=error_of(value)/>
+            <CheckedForm state=form check=|a: &SaveLanguage| LanguageChoice::try_from(a.form.clone()).map(drop) attr:class="form">
+                <FormAlert error=form.alert()/>
                 <div class="row">
-                    <div class="field" class:has-error=move || field_error(value, "language_code").get().is_some()>
-                        <label for="f-language_code" class="req">"Langue"</label>
-                        <select id="f-language_code" name="language_code">
-                            <option value="">"Choisissez…"</option>
-                            {LANGUAGES.iter().map(|(code, name)| view! { <option value=*code>{*name}</option> }).collect::<Vec<_>>()}
-                        </select>
-                        {move || field_error(value, "language_code").get().map(|e| view! { <p class="error">{e}</p> })}
-                    </div>
-                    <div class="field" class:has-error=move || field_error(value, "cefr").get().is_some()>
-                        <label for="f-cefr">"Niveau (CECRL)"</label>
-                        <select id="f-cefr" name="cefr">
-                            <option value="">"—"</option>
-                            {Cefr::ALL.iter().map(|c| view! { <option value=c.code()>{c.label()}</option> }).collect::<Vec<_>>()}
-                        </select>
-                        {move || field_error(value, "cefr").get().map(|e| view! { <p class="error">{e}</p> })}
-                    </div>
+                    <SelectField label="Langue" name="language_code" required=true placeholder="Choisissez…" options=languages error=form.field("language_code")/>
+                    <SelectField label="Niveau (CECRL)" name="cefr" placeholder="—" options=options(Cefr::ALL, Cefr::code, Cefr::label) error=form.field("cefr")/>
                 </div>
                 <div class="field checkbox">
                     <input id="f-mother_tongue" type="checkbox" name="mother_tongue" value="on"/>
@@ -695,7 +681,7 @@ fn LanguageForm() -> impl IntoView {
                 </div>
                 <p class="hint">"Un niveau C2 n'est pas une langue maternelle : certaines missions demandent un formateur natif, d'autres non natif."</p>
                 <Submit label="Ajouter la langue" pending=action.pending()/>
-            </ActionForm>
+            </CheckedForm>
         </section>
     }
 }
@@ -705,12 +691,10 @@ fn LanguageForm() -> impl IntoView {
 
 #[component]
 fn AdministrativeTab(profile: MyProfile) -> impl IntoView {
-    let ctx = expect_context::<ProfileCtx>();
-    let action = ServerAction::<SaveAdministrative>::new();
-    let value = action.value();
-    reload_on_success(ctx, value);
+    let form = profile_form::<SaveAdministrative>();
+    let (action, value) = (form.action, form.action.value());
     let a = profile.administrative;
-    let legal = a.legal_status.clone().unwrap_or_default();
+    let legal = a.legal_status.map(|s| s.code().to_string()).unwrap_or_default();
     let turnover = a.yearly_turnover_cents.map(|c| Money::from_cents(c).to_string().replace(['\u{a0}', '€'], "").replace('\u{202f}', " ").trim().to_string()).unwrap_or_default();
     let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
     let saved = move || matches!(value.get(), Some(Ok(())));
@@ -718,37 +702,31 @@ fn AdministrativeTab(profile: MyProfile) -> impl IntoView {
         <section class="panel">
             <h2>"SITUATION ADMINISTRATIVE"</h2>
             <p class="muted">"Le NDA est obligatoire pour tous les formateurs. Pour les missions financées par le CPF, il faut la certification Qualiopi, sauf en micro-entreprise sous le plafond de chiffre d'affaires."</p>
-            <ActionForm action attr:class="form" attr:novalidate=true>
-                <FormAlert error=error_of(value)/>
+            <CheckedForm state=form check=|a: &SaveAdministrative| AdministrativeUpdate::try_from((a.form.clone(), today())).map(drop) attr:class="form">
+                <FormAlert error=form.alert()/>
                 <Show when=saved><div class="alert alert-success" role="status"><p>"Situation administrative enregistrée."</p></div></Show>
                 <div class="row">
-                    <div class="field" class:has-error=move || field_error(value, "legal_status").get().is_some()>
-                        <label for="f-legal_status">"Statut juridique"</label>
-                        <select id="f-legal_status" name="legal_status">
-                            <option value="">"Choisissez…"</option>
-                            {LegalStatus::ALL.iter().map(|s| view! { <option value=s.code() selected=legal == s.code()>{s.label()}</option> }).collect::<Vec<_>>()}
-                        </select>
-                        {move || field_error(value, "legal_status").get().map(|e| view! { <p class="error">{e}</p> })}
-                    </div>
-                    <Field label="SIRET" name="siret" inputmode="numeric" value=a.siret.clone().unwrap_or_default() hint="14 chiffres." error=field_error(value, "siret")/>
+                    <SelectField label="Statut juridique" name="legal_status" placeholder="Choisissez…" selected=legal
+                        options=options(LegalStatus::ALL, LegalStatus::code, LegalStatus::label) error=form.field("legal_status")/>
+                    <Field label="SIRET" name="siret" inputmode="numeric" value=a.siret.clone().unwrap_or_default() hint="14 chiffres." error=form.field("siret")/>
                 </div>
-                <Field label="Numéro de déclaration d'activité (NDA)" name="nda" inputmode="numeric" value=a.nda.clone().unwrap_or_default() hint="11 chiffres, délivré par la DREETS, par exemple 11 75 41412 75." error=field_error(value, "nda")/>
+                <Field label="Numéro de déclaration d'activité (NDA)" name="nda" inputmode="numeric" value=a.nda.clone().unwrap_or_default() hint="11 chiffres, délivré par la DREETS, par exemple 11 75 41412 75." error=form.field("nda")/>
                 <fieldset class="choices">
                     <legend>"Micro-entreprise"</legend>
                     <label><input type="checkbox" name="micro_social" value="on" checked=a.micro_social/>" Je relève du régime micro-social"</label>
-                    {move || field_error(value, "micro_social").get().map(|e| view! { <p class="error">{e}</p> })}
+                    {field_message(form.field("micro_social"))}
                 </fieldset>
-                <Field label="Dernier chiffre d'affaires annuel déclaré (€ HT)" name="yearly_turnover" inputmode="decimal" value=turnover hint="Pour vérifier l'exemption de Qualiopi des micro-entrepreneurs." error=field_error(value, "yearly_turnover")/>
+                <Field label="Dernier chiffre d'affaires annuel déclaré (€ HT)" name="yearly_turnover" inputmode="decimal" value=turnover hint="Pour vérifier l'exemption de Qualiopi des micro-entrepreneurs." error=form.field("yearly_turnover")/>
                 <h3>"Certification Qualiopi"</h3>
                 <div class="row">
-                    <Field label="Numéro du certificat" name="qualiopi_number" value=a.qualiopi_number.clone().unwrap_or_default() error=field_error(value, "qualiopi_number")/>
-                    <Field label="Délivré le" name="qualiopi_valid_from" kind="date" value=date(a.qualiopi_valid_from) error=field_error(value, "qualiopi_valid_from")/>
-                    <Field label="Valable jusqu'au" name="qualiopi_valid_until" kind="date" value=date(a.qualiopi_valid_until) error=field_error(value, "qualiopi_valid_until")/>
+                    <Field label="Numéro du certificat" name="qualiopi_number" value=a.qualiopi_number.clone().unwrap_or_default() error=form.field("qualiopi_number")/>
+                    <Field label="Délivré le" name="qualiopi_valid_from" kind="date" value=date(a.qualiopi_valid_from) error=form.field("qualiopi_valid_from")/>
+                    <Field label="Valable jusqu'au" name="qualiopi_valid_until" kind="date" value=date(a.qualiopi_valid_until) error=form.field("qualiopi_valid_until")/>
                 </div>
                 <h3>"Attestation de vigilance URSSAF (facultative)"</h3>
-                <Field label="Date de l'attestation" name="urssaf_attestation_date" kind="date" value=date(a.urssaf_attestation_date) hint="Exigée pour les contrats de 5 000 € HT ou plus, à renouveler tous les 6 mois." error=field_error(value, "urssaf_attestation_date")/>
+                <Field label="Date de l'attestation" name="urssaf_attestation_date" kind="date" value=date(a.urssaf_attestation_date) hint="Exigée pour les contrats de 5 000 € HT ou plus, à renouveler tous les 6 mois." error=form.field("urssaf_attestation_date")/>
                 <Submit label="Enregistrer" pending=action.pending()/>
-            </ActionForm>
+            </CheckedForm>
         </section>
         <section class="panel">
             <h2>"Justificatifs"</h2>
@@ -798,12 +776,7 @@ pub fn DocumentList(documents: Vec<DocumentView>, deletable: bool) -> impl IntoV
                             <a href=href download=d.original_name.clone()>{d.original_name.clone()}</a>
                             <p class="muted small">{format!("{} — {} — envoyé le {}", d.kind_label, d.size_label, d.uploaded_on)}</p>
                         </div>
-                        {deletable.then(|| view! {
-                            <ActionForm action=delete attr:class="inline">
-                                <input type="hidden" name="id" value=d.id.to_string()/>
-                                <button type="submit" class="button ghost small">"Supprimer"</button>
-                            </ActionForm>
-                        })}
+                        {deletable.then(|| view! { <DeleteButton action=delete id=d.id/> })}
                     </li>
                 }
             }).collect::<Vec<_>>()}
@@ -875,6 +848,7 @@ fn UploadForm(kinds: Vec<DocumentKind>) -> impl IntoView {
 fn PrivacyPanel() -> impl IntoView {
     let action = ServerAction::<DeleteMyAccount>::new();
     let value = action.value();
+    let form = FormState::new(action);
     Effect::new(move |_| {
         if matches!(value.get(), Some(Ok(()))) {
             go_to("/?compte-supprime=1");
@@ -890,12 +864,12 @@ fn PrivacyPanel() -> impl IntoView {
                 "Vos données personnelles et vos documents sont effacés définitivement. Seul subsiste, sans votre nom ni vos coordonnées, ce que la loi impose de conserver "
                 "(par exemple la trace des décisions de l'équipe et des missions réalisées)."
             </p>
-            <ActionForm action attr:class="form narrow-form" attr:novalidate=true>
-                <FormAlert error=error_of(value)/>
-                <Field label="Votre mot de passe" name="password" kind="password" autocomplete="current-password" required=true error=field_error(value, "password")/>
-                <Field label="Écrivez SUPPRIMER pour confirmer" name="confirmation" required=true error=field_error(value, "confirmation")/>
+            <CheckedForm state=form check=|a: &DeleteMyAccount| ErasureRequest::try_from(a.form.clone()).map(drop) attr:class="form narrow-form">
+                <FormAlert error=form.alert()/>
+                <Field label="Votre mot de passe" name="password" kind="password" autocomplete="current-password" required=true error=form.field("password")/>
+                <Field label="Écrivez SUPPRIMER pour confirmer" name="confirmation" required=true error=form.field("confirmation")/>
                 <button type="submit" class="button danger" disabled=move || action.pending().get()>"Supprimer définitivement mon compte"</button>
-            </ActionForm>
+            </CheckedForm>
         </section>
     }
 }
@@ -955,9 +929,9 @@ pub fn BackgroundSummary(profile: MyProfile) -> impl IntoView {
         <h3>"Diplômes et certifications"</h3>
         {list_or_none(profile.diplomas.iter().map(|d| view! { <li>{format!("{} ({}) {}", d.title, d.year, d.institution)}</li> }).collect::<Vec<_>>())}
         <h3>"Domaines"</h3>
-        {list_or_none(profile.domains.iter().map(|d| view! { <li>{format!("{} — {} an(s), niveau déclaré {}", d.label, d.years_experience, competence_label(&d.self_level))}</li> }).collect::<Vec<_>>())}
+        {list_or_none(profile.domains.iter().map(|d| view! { <li>{format!("{} — {} an(s), niveau déclaré {}", d.label, d.years_experience, d.self_level.label())}</li> }).collect::<Vec<_>>())}
         <h3>"Langues"</h3>
-        {list_or_none(profile.languages.iter().map(|l| view! { <li>{if l.mother_tongue { format!("{} (maternelle)", l.name) } else { format!("{} ({})", l.name, l.cefr) }}</li> }).collect::<Vec<_>>())}
+        {list_or_none(profile.languages.iter().map(|l| view! { <li>{if l.mother_tongue { format!("{} (maternelle)", l.name) } else { format!("{} ({})", l.name, l.cefr.code()) }}</li> }).collect::<Vec<_>>())}
     }
 }
 
@@ -968,7 +942,7 @@ pub fn AdministrativeSummary(admin: Administrative) -> impl IntoView {
         Some(PartCheck::Pending) => view! { <span class="badge badge-warn small">"à revérifier"</span> }.into_any(),
         _ => ().into_any(),
     };
-    let legal = admin.legal_status.as_deref().and_then(|s| LegalStatus::parse(s).ok()).map(LegalStatus::label).unwrap_or("—");
+    let legal = admin.legal_status.map(LegalStatus::label).unwrap_or("—");
     view! {
         <h2>"Situation administrative"</h2>
         <dl class="facts">

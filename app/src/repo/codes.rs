@@ -49,6 +49,9 @@ use crate::domain::missions::{Format, GroupKind, MissionStatus};
 use crate::domain::profile::DocumentKind;
 use crate::domain::testing::TestKind;
 use crate::domain::{Cefr, CompetenceLevel, LearnerLevel, LegalStatus, NativeRequirement, ProfileStatus};
+use crate::domain::forms::profile::{DiplomaKind, ReviewSection};
+use crate::profile::PartCheck;
+use crate::repo::audit::AuditAction;
 use crate::session::Role;
 
 text_code! {
@@ -64,6 +67,10 @@ text_code! {
     LearnerLevel => |c| LearnerLevel::parse(c).ok(),
     NativeRequirement => |c| NativeRequirement::parse(c).ok(),
     LegalStatus => |c| LegalStatus::parse(c).ok(),
+    PartCheck => PartCheck::from_code,
+    ReviewSection => ReviewSection::from_code,
+    DiplomaKind => DiplomaKind::from_code,
+    AuditAction => AuditAction::from_code,
 }
 
 #[cfg(test)]
