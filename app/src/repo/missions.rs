@@ -7,7 +7,7 @@ use crate::domain::eligibility::DomainRef;
 use crate::domain::forms::missions::{Learner, MissionDraft};
 use crate::domain::geo::{BoundingBox, Point};
 use crate::domain::missions::{ApplicationStatus, Format, GroupKind, MissionStatus};
-use crate::domain::{LearnerLevel, MissionRequirements, NativeRequirement};
+use crate::domain::{LearnerLevel, MissionRequirements, NativeRequirement, ProfileStatus};
 use crate::guard::Ctx;
 use crate::infra::db::{Arg, Db};
 use crate::infra::time::now;
@@ -610,11 +610,11 @@ pub async fn broadcast_candidates(db: &Db, domain_code: &str, format: Format, ar
     let mut sql = format!(
         "SELECT p.user_id, p.latitude, p.longitude, p.mobility_km FROM trainer_profiles p
          JOIN trainer_domains t ON t.user_id = p.user_id AND t.domain_code = $1
-         WHERE p.status = 'valide' AND p.{format_column} = TRUE"
+         WHERE p.status = $2 AND p.{format_column} = TRUE"
     );
-    let mut args = vec![Arg::Text(domain_code.to_string())];
+    let mut args = vec![Arg::Text(domain_code.to_string()), Arg::Text(ProfileStatus::Validated.code().to_string())];
     if let Some(b) = around {
-        sql.push_str(" AND p.latitude BETWEEN $2 AND $3 AND p.longitude BETWEEN $4 AND $5");
+        sql.push_str(" AND p.latitude BETWEEN $3 AND $4 AND p.longitude BETWEEN $5 AND $6");
         args.extend([Arg::Float(b.min_latitude), Arg::Float(b.max_latitude), Arg::Float(b.min_longitude), Arg::Float(b.max_longitude)]);
     }
     fetch_all_with!(db, Candidate, &sql, &args)
