@@ -14,7 +14,9 @@ use chrono::NaiveDate;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::forms::missions::{ApplicationMessage, ApplyForm, SearchFilters, SearchForm};
+use crate::domain::forms::missions::{ApplicationMessage, ApplyForm, SearchForm};
+#[cfg(feature = "ssr")]
+use crate::domain::forms::missions::SearchFilters;
 use crate::domain::missions::{ApplicationStatus, Format, GroupKind, MissionStatus};
 use crate::domain::{LearnerLevel, MissionRequirements, Money, NativeRequirement, RuleSettings, TrainerFacts};
 use crate::error::AppError;

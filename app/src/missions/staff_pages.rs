@@ -7,7 +7,7 @@ use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use super::staff::*;
 use crate::auth::Role;
 use crate::components::form::{error_of, CheckedForm, Field, FormAlert, FormState, SelectField, Submit};
-use crate::components::{ErrorPanel, PageTitle, RequireRole};
+use crate::components::{ErrorPanel, Loaded, PageTitle, RequireRole};
 use crate::domain::forms::missions::{MissionDraft, RateOverride};
 use crate::domain::missions::{ApplicationStatus, Format, GroupKind, MissionStatus};
 use crate::domain::{french_date, LearnerLevel, NativeRequirement, RuleSettings, TurnoverCeiling};
@@ -421,10 +421,7 @@ fn Rules(
                 "Missions financées par le CPF (décret n° 2023-1350, à partir du 1er avril 2024) : il faut être certifié Qualiopi, "
                 "ou relever du régime micro-social avec un chiffre d'affaires annuel sous le plafond de la micro-entreprise (prestations de services) en vigueur à la date de la mission."
             </p>
-            <Suspense fallback=|| ()>
-                {move || data.get().map(|r| match r {
-                    Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
-                    Ok(settings) => view! {
+            <Loaded resource=data let:settings>
                         <FormAlert error=error_of(delete.value())/>
                         <table class="table">
                             <thead><tr><th scope="col">"En vigueur à partir du"</th><th scope="col">"Plafond HT"</th><th></th></tr></thead>
@@ -444,9 +441,7 @@ fn Rules(
                             </tbody>
                         </table>
                         <p class="muted">{format!("Début de la règle CPF : {}. Un résultat de test est signalé « expire bientôt » {} jours avant sa fin.", french_date(settings.cpf_reform_start), settings.expiry_warning_days)}</p>
-                    }.into_any(),
-                })}
-            </Suspense>
+            </Loaded>
             <h2>"Ajouter ou remplacer un plafond"</h2>
             <CheckedForm state=form check=|a: &SaveCeiling| TurnoverCeiling::try_from(a.form.clone()).map(drop) attr:class="form narrow-form">
                 <FormAlert error=form.alert()/>
