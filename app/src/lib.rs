@@ -1,6 +1,7 @@
 //! Mission Formateur: pages, server functions and the pure business rules.
 
 pub mod auth;
+pub mod centres;
 pub mod competence;
 pub mod components;
 pub mod domain;
@@ -33,7 +34,8 @@ use crate::layout::{FlashBanner, Footer, Header};
 use crate::components::SessionCtx;
 use crate::missions::centre::CentreHomePage;
 use crate::missions::pages::{MissionPage, MissionsPage};
-use crate::missions::staff_pages::{CentrePage, CentresPage, RulesPage, StaffMissionPage, StaffMissionsPage};
+use crate::centres::pages::{CentrePage, CentresPage};
+use crate::missions::staff_pages::{RulesPage, StaffMissionPage, StaffMissionsPage};
 use crate::notifications::NotificationsPage;
 use crate::pages::*;
 use crate::profile::pages::{AdministrativePage, BackgroundPage, DocumentsPage, ProfilePage};

@@ -114,12 +114,15 @@ pub async fn load_once(state: &AppState) -> Result<bool, String> {
 
 /// Two partner centres with their pay grids, and missions around the demo trainers.
 async fn missions(state: &AppState, staff: &Ctx, ids: &HashMap<&str, i64>, camille: i64) -> Result<(), String> {
-    use app::missions::staff::server as centres;
+    use app::centres::server as centres;
+    use app::domain::forms::centres::{CentreForm, PayRateForm};
+    use app::domain::forms::missions::{ApplicationMessage, MissionForm};
+    use app::missions::staff::server as missions;
     let lyon = centres::save_centre(
         &state.db,
         staff,
         0,
-        centres::CentreInput {
+        CentreForm {
             name: "FormaPro Lyon".into(),
             siret: "443 061 841 00047".into(),
             nda: "82 69 01234 69".into(),
@@ -138,7 +141,7 @@ async fn missions(state: &AppState, staff: &Ctx, ids: &HashMap<&str, i64>, camil
         &state.db,
         staff,
         0,
-        centres::CentreInput {
+        CentreForm {
             name: "Langues & Compétences Paris".into(),
             siret: "552 100 554 00013".into(),
             nda: "11 75 98765 75".into(),
@@ -160,7 +163,8 @@ async fn missions(state: &AppState, staff: &Ctx, ids: &HashMap<&str, i64>, camil
         (paris, "anglais", "", "", "", "", "48"),
         (paris, "anglais", "presentiel", "collectif", "", "", "55"),
     ] {
-        centres::add_rate(&state.db, centre, domain, format, group, min, max, rate).await.map_err(text)?;
+        let rate = PayRateForm { domain_code: domain.into(), format: format.into(), group_kind: group.into(), min_hours: min.into(), max_hours: max.into(), hourly_rate: rate.into() };
+        centres::add_rate(&state.db, centre, rate).await.map_err(text)?;
     }
     if let Some(julien) = ids.get("contact@formapro-lyon.test") {
         on_db!(&state.db, |pool| {
@@ -183,12 +187,11 @@ async fn missions(state: &AppState, staff: &Ctx, ids: &HashMap<&str, i64>, camil
     ];
     let mut first_excel = None;
     for (centre, title, domain, level, native, format, group, postal, hours, start, end, rhythm, cpf, publish) in list {
-        let id = centres::save_mission(
+        let id = missions::save_mission(
             &state.db,
             staff,
-            0,
-            centres::MissionInput {
-                centre_id: centre,
+            (0, centre),
+            MissionForm {
                 title: title.into(),
                 domain_code: domain.into(),
                 description: "Mission proposée par un centre partenaire de Mission Formateur.".into(),
@@ -201,7 +204,7 @@ async fn missions(state: &AppState, staff: &Ctx, ids: &HashMap<&str, i64>, camil
                 start_date: start,
                 end_date: end,
                 rhythm: rhythm.into(),
-                cpf_funded: cpf,
+                cpf_funded: cpf.then(|| "on".to_string()),
                 learners_count: if group == "collectif" { "6".into() } else { "1".into() },
                 learners: "Thomas Girard ; 06 20 30 40 50 ; thomas.girard@exemple.test".into(),
             },
@@ -209,14 +212,14 @@ async fn missions(state: &AppState, staff: &Ctx, ids: &HashMap<&str, i64>, camil
         .await
         .map_err(text)?;
         if publish {
-            centres::change_status(&state.db, staff, id, "publiee").await.map_err(text)?;
+            missions::change_status(&state.db, staff, id, app::domain::missions::MissionStatus::Published).await.map_err(text)?;
         }
         if domain == "excel" && first_excel.is_none() {
             first_excel = Some(id);
         }
     }
     if let Some(mission) = first_excel {
-        app::missions::server::apply(state, camille, mission, "Disponible aux dates indiquées.").await.map_err(text)?;
+        app::missions::server::apply(state, &Ctx { user_id: camille, role: Role::Trainer }, mission, ApplicationMessage("Disponible aux dates indiquées.".into())).await.map_err(text)?;
     }
     Ok(())
 }

@@ -267,14 +267,14 @@ pub async fn bench(state: &AppState, searches: usize, broadcasts: usize) -> Res<
     for (label, km, sort) in [("rayon du formateur, tri par distance", "", "distance"), ("50 km, tri par date", "50", "date"), ("toutes distances, tri par date", "0", "date")] {
         // Warm up caches and the connection pool.
         for id in trainers.choose_multiple(&mut rng, 10) {
-            search(&state.db, *id, SearchParams::parse("", "", km, "", sort, 1).map_err(text)?).await.map_err(text)?;
+            search(&state.db, &app::guard::Ctx { user_id: *id, role: app::session::Role::Trainer }, SearchParams::parse("", "", km, "", sort, 1).map_err(text)?).await.map_err(text)?;
         }
         let mut samples = Vec::new();
         let mut found = 0;
         for id in trainers.choose_multiple(&mut rng, searches) {
             let params = SearchParams::parse("", "", km, "", sort, 1).map_err(text)?;
             let t = Instant::now();
-            let result = search(&state.db, *id, params).await.map_err(text)?;
+            let result = search(&state.db, &app::guard::Ctx { user_id: *id, role: app::session::Role::Trainer }, params).await.map_err(text)?;
             samples.push(t.elapsed());
             found += result.total;
         }

@@ -124,6 +124,86 @@ impl GroupKind {
     }
 }
 
+/// envoyée → retenue or non retenue; retirée by the trainer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ApplicationStatus {
+    #[serde(rename = "envoyee")]
+    Sent,
+    #[serde(rename = "retenue")]
+    Chosen,
+    #[serde(rename = "non_retenue")]
+    NotChosen,
+    #[serde(rename = "retiree")]
+    Withdrawn,
+}
+
+impl ApplicationStatus {
+    pub const ALL: &'static [ApplicationStatus] =
+        &[ApplicationStatus::Sent, ApplicationStatus::Chosen, ApplicationStatus::NotChosen, ApplicationStatus::Withdrawn];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ApplicationStatus::Sent => "envoyee",
+            ApplicationStatus::Chosen => "retenue",
+            ApplicationStatus::NotChosen => "non_retenue",
+            ApplicationStatus::Withdrawn => "retiree",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ApplicationStatus::Sent => "Candidature envoyée",
+            ApplicationStatus::Chosen => "Candidature retenue",
+            ApplicationStatus::NotChosen => "Candidature non retenue",
+            ApplicationStatus::Withdrawn => "Candidature retirée",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|s| s.code() == code)
+    }
+}
+
+/// What a partner centre entrusts to Mission Formateur.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ManagementMode {
+    #[serde(rename = "formateurs")]
+    Trainers,
+    #[serde(rename = "totale")]
+    Full,
+}
+
+impl ManagementMode {
+    pub const ALL: &'static [ManagementMode] = &[ManagementMode::Trainers, ManagementMode::Full];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ManagementMode::Trainers => "formateurs",
+            ManagementMode::Full => "totale",
+        }
+    }
+
+    /// The short label of lists and of the centre's own page.
+    pub fn label(self) -> &'static str {
+        match self {
+            ManagementMode::Trainers => "Gestion des formateurs",
+            ManagementMode::Full => "Gestion totale",
+        }
+    }
+
+    /// The label of the choice in the centre form.
+    pub fn choice_label(self) -> &'static str {
+        match self {
+            ManagementMode::Trainers => "Gestion des formateurs",
+            ManagementMode::Full => "Gestion totale de la formation",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|m| m.code() == code)
+    }
+}
+
 /// One line of a centre's pay grid; an empty criterion matches anything.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PayRate {

@@ -10,6 +10,7 @@ pub mod geo;
 pub mod languages;
 pub mod missions;
 pub mod password;
+pub mod ranking;
 pub mod profile;
 pub mod testing;
 pub mod values;

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::staff::MissionSummary;
 use crate::auth::Role;
-use crate::components::{ErrorPanel, PageTitle, RequireRole};
+use crate::components::{Loaded, PageTitle, RequireRole};
 use crate::error::AppError;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -18,68 +18,53 @@ pub struct CentreHome {
 /// The caller's centre and its missions; a centre user sees only their own centre.
 #[server]
 pub async fn my_centre() -> Result<CentreHome, AppError> {
-    crate::auth::server::reply(
-        async move {
-            use crate::on_db;
-            let (state, ctx) = crate::auth::server::require_role(Role::Centre).await?;
-            let centre: Option<(i64, String, String)> = on_db!(&state.db, |pool| {
-                sqlx::query_as(
-                    "SELECT c.id, c.name, c.management_mode FROM centres c JOIN users u ON u.centre_id = c.id WHERE u.id = $1",
-                )
-                .bind(ctx.user_id)
-                .fetch_optional(pool)
-                .await
-            })?;
-            let Some((centre_id, name, mode)) = centre else {
-                return Err(AppError::Rejected("Votre compte n'est rattaché à aucun centre : contactez l'équipe.".into()));
-            };
-            let page = super::staff::server::list(&state.db, &centre_id.to_string(), "", "", 1).await?;
-            Ok(CentreHome { name, management_mode: super::staff::server::mode_label(&mode).to_string(), missions: page.items })
-        }
-        .await,
-    )
+    crate::guard::guard(crate::guard::CENTRE, |caller| async move {
+        let db = &caller.state.db;
+        let Some((centre_id, name, mode)) = crate::repo::centres::own(db, &caller.ctx).await? else {
+            return Err(AppError::Rejected("Votre compte n'est rattaché à aucun centre : contactez l'équipe.".into()));
+        };
+        let filter = crate::repo::missions::StaffFilter { centre_id: Some(centre_id), ..Default::default() };
+        let page = super::staff::server::list(db, &filter, 1).await?;
+        Ok(CentreHome { name, management_mode: mode.label().to_string(), missions: page.items })
+    })
+    .await
 }
 
 #[component]
 pub fn CentreHomePage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| my_centre());
     view! {
         <PageTitle text="Mon centre"/>
         <RequireRole role=Role::Centre>
-            <CentreSpace/>
+            <Loaded resource=data let:home>
+                <CentreSpace home/>
+            </Loaded>
         </RequireRole>
     }
 }
 
 #[component]
-fn CentreSpace() -> impl IntoView {
-    let data = Resource::new(|| (), |_| my_centre());
+fn CentreSpace(home: CentreHome) -> impl IntoView {
     view! {
-        <Suspense fallback=|| view! { <p class="muted">"Chargement…"</p> }>
-            {move || data.get().map(|r| match r {
-                Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
-                Ok(home) => view! {
-                    <section class="panel">
-                        <h1>{home.name.clone()}</h1>
-                        <p class="muted">{format!("{} confiée à Mission Formateur.", home.management_mode)}</p>
-                        <h2>"Vos missions"</h2>
-                        {if home.missions.is_empty() {
-                            view! { <p class="empty">"Aucune mission pour l'instant : l'équipe publie vos missions dès réception."</p> }.into_any()
-                        } else {
-                            view! {
-                                <table class="table">
-                                    <thead><tr><th scope="col">"Mission"</th><th scope="col">"Domaine"</th><th scope="col">"Début"</th><th scope="col">"Statut"</th><th scope="col">"Candidatures"</th></tr></thead>
-                                    <tbody>
-                                        {home.missions.into_iter().map(|m| view! {
-                                            <tr><td data-label="Mission">{m.title}</td><td data-label="Domaine">{m.domain}</td><td data-label="Début">{m.start}</td><td data-label="Statut">{m.status.label()}</td><td data-label="Candidatures">{m.applications}</td></tr>
-                                        }).collect::<Vec<_>>()}
-                                    </tbody>
-                                </table>
-                            }.into_any()
-                        }}
-                        <p class="muted">"Pour toute demande sur une mission, " <a href="/contact">"contactez l'équipe"</a> "."</p>
-                    </section>
-                }.into_any(),
-            })}
-        </Suspense>
+        <section class="panel">
+            <h1>{home.name.clone()}</h1>
+            <p class="muted">{format!("{} confiée à Mission Formateur.", home.management_mode)}</p>
+            <h2>"Vos missions"</h2>
+            {if home.missions.is_empty() {
+                view! { <p class="empty">"Aucune mission pour l'instant : l'équipe publie vos missions dès réception."</p> }.into_any()
+            } else {
+                view! {
+                    <table class="table">
+                        <thead><tr><th scope="col">"Mission"</th><th scope="col">"Domaine"</th><th scope="col">"Début"</th><th scope="col">"Statut"</th><th scope="col">"Candidatures"</th></tr></thead>
+                        <tbody>
+                            {home.missions.into_iter().map(|m| view! {
+                                <tr><td data-label="Mission">{m.title}</td><td data-label="Domaine">{m.domain}</td><td data-label="Début">{m.start}</td><td data-label="Statut">{m.status.label()}</td><td data-label="Candidatures">{m.applications}</td></tr>
+                            }).collect::<Vec<_>>()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+            <p class="muted">"Pour toute demande sur une mission, " <a href="/contact">"contactez l'équipe"</a> "."</p>
+        </section>
     }
 }

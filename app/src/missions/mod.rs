@@ -1,6 +1,8 @@
-//! Missions: partner centres and pay grids (staff), publication and the daily broadcast,
-//! "missions near me" with eligibility explained in the browser, applications.
+//! Missions: "missions near me" with eligibility explained in the browser, a mission's page,
+//! applications (trainer side); staff management in `staff`, the daily broadcast in `broadcast`.
 
+#[cfg(feature = "ssr")]
+pub mod broadcast;
 pub mod centre;
 pub mod pages;
 #[cfg(feature = "ssr")]
@@ -12,9 +14,14 @@ use chrono::NaiveDate;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::missions::{Format, GroupKind, MissionStatus};
+use crate::domain::forms::missions::{ApplicationMessage, ApplyForm, SearchForm};
+#[cfg(feature = "ssr")]
+use crate::domain::forms::missions::SearchFilters;
+use crate::domain::missions::{ApplicationStatus, Format, GroupKind, MissionStatus};
 use crate::domain::{LearnerLevel, MissionRequirements, Money, NativeRequirement, RuleSettings, TrainerFacts};
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::guard::{guard, TRAINER};
 
 /// A published mission as the trainer's list shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -47,29 +54,14 @@ pub struct SearchResult {
     pub domains: Vec<(String, String)>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Learner {
-    pub name: String,
-    pub phone: String,
-    pub email: String,
-}
+pub use crate::domain::forms::missions::Learner;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApplicationView {
-    pub status: String,
+    pub status: ApplicationStatus,
     pub status_label: String,
     pub applied_on: String,
     pub hourly_rate: Money,
-}
-
-pub fn application_status_label(code: &str) -> &'static str {
-    match code {
-        "envoyee" => "Candidature envoyée",
-        "retenue" => "Candidature retenue",
-        "non_retenue" => "Candidature non retenue",
-        "retiree" => "Candidature retirée",
-        _ => "Candidature",
-    }
 }
 
 /// A mission's page for a trainer.
@@ -117,70 +109,46 @@ pub struct MyApplication {
     pub title: String,
     pub start: String,
     pub status_label: String,
-    pub status: String,
+    pub status: ApplicationStatus,
 }
 
-#[cfg(feature = "ssr")]
-async fn as_trainer() -> Result<(crate::infra::state::AppState, crate::auth::server::Ctx), AppError> {
-    crate::auth::server::require_role(crate::auth::Role::Trainer).await
-}
-
-/// "Missions near me". Empty strings mean "any"; `max_km` 0 means no distance limit.
+/// "Missions near me". Empty filters mean "any"; `max_km` 0 means no distance limit.
 #[server]
-pub async fn search_missions(domain: String, format: String, max_km: String, from: String, sort: String, page: u32) -> Result<SearchResult, AppError> {
-    crate::auth::server::reply(
-        async move {
-            let (state, ctx) = as_trainer().await?;
-            let params = server::SearchParams::parse(&domain, &format, &max_km, &from, &sort, page)?;
-            server::search(&state.db, ctx.user_id, params).await
-        }
-        .await,
-    )
+pub async fn search_missions(#[server(flatten)] filters: SearchForm, page: u32) -> Result<SearchResult, AppError> {
+    guard(TRAINER, |caller| async move {
+        let params = server::SearchParams { filters: SearchFilters::try_from(filters)?, page: page.max(1) };
+        server::search(&caller.state.db, &caller.ctx, params).await
+    })
+    .await
 }
 
 #[server]
 pub async fn load_mission(mission_id: i64) -> Result<MissionDetail, AppError> {
-    crate::auth::server::reply(
-        async move {
-            let (state, ctx) = as_trainer().await?;
-            server::detail(&state.db, ctx.user_id, mission_id).await
-        }
-        .await,
-    )
+    guard(TRAINER, |caller| async move { server::detail(&caller.state.db, &caller.ctx, mission_id).await }).await
 }
 
 /// Applies to a mission: the server evaluates the same rules as the browser and alone decides.
 #[server]
-pub async fn apply_to_mission(mission_id: i64, message: String) -> Result<(), AppError> {
-    crate::auth::server::reply(
-        async move {
-            let (state, ctx) = as_trainer().await?;
-            server::apply(&state, ctx.user_id, mission_id, &message).await
-        }
-        .await,
-    )
+pub async fn apply_to_mission(mission_id: i64, #[server(flatten)] form: ApplyForm) -> Result<(), AppError> {
+    guard(TRAINER, |caller| async move {
+        let message = ApplicationMessage::try_from(form)?;
+        server::apply(&caller.state, &caller.ctx, mission_id, message).await
+    })
+    .await
 }
 
 #[server]
 pub async fn my_applications() -> Result<Vec<MyApplication>, AppError> {
-    crate::auth::server::reply(
-        async move {
-            let (state, ctx) = as_trainer().await?;
-            server::applications_of(&state.db, ctx.user_id).await
-        }
-        .await,
-    )
+    guard(TRAINER, |caller| async move { server::applications_of(&caller.state.db, &caller.ctx).await }).await
 }
 
 /// Turns the daily email digest of new missions on or off (in-app notifications stay).
 #[server]
 pub async fn set_email_digest(enabled: bool) -> Result<(), AppError> {
-    crate::auth::server::reply(
-        async move {
-            let (state, ctx) = as_trainer().await?;
-            crate::profile::server::ensure_profile(&state.db, ctx.user_id).await?;
-            server::set_email_digest(&state.db, ctx.user_id, enabled).await
-        }
-        .await,
-    )
+    guard(TRAINER, |caller| async move {
+        let db = &caller.state.db;
+        crate::profile::server::ensure_profile(db, caller.ctx.user_id).await?;
+        Ok(crate::repo::profiles::set_own_email_digest(db, &caller.ctx, enabled).await?)
+    })
+    .await
 }

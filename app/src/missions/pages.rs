@@ -7,20 +7,44 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::*;
 use crate::auth::Role;
-use crate::components::form::{error_of, FormAlert};
-use crate::components::{ErrorPanel, PageTitle, RequireRole};
+use crate::components::form::{CheckedForm, FormAlert, FormState};
+use crate::components::{ErrorPanel, Loaded, PageTitle, RequireRole};
 use crate::domain::eligibility::{evaluate, next_steps, Eligibility};
 use crate::domain::geo::distance_label;
 use crate::domain::{french_date, Action};
 
 #[component]
 pub fn MissionsPage() -> impl IntoView {
+    let filters = SearchQuery {
+        domain: query_value("domaine"),
+        format: query_value("format"),
+        km: query_value("distance"),
+        from: query_value("a_partir_du"),
+        sort: query_value("tri"),
+    };
+    let SearchQuery { domain, format, km, from, sort } = filters;
+    let page_text = query_value("page");
+    let page = Memo::new(move |_| page_text.get().parse::<u32>().unwrap_or(1));
+    let data = Resource::new(
+        move || (domain.get(), format.get(), km.get(), from.get(), sort.get(), page.get()),
+        |(domain, format, max_km, from, sort, p)| search_missions(SearchForm { domain, format, max_km, from, sort }, p),
+    );
     view! {
         <PageTitle text="Missions près de chez vous"/>
         <RequireRole role=Role::Trainer>
-            <MissionSearch/>
+            <MissionSearch filters data/>
         </RequireRole>
     }
+}
+
+/// The search filters, from the query string.
+#[derive(Clone, Copy)]
+struct SearchQuery {
+    domain: Memo<String>,
+    format: Memo<String>,
+    km: Memo<String>,
+    from: Memo<String>,
+    sort: Memo<String>,
 }
 
 fn query_value(key: &'static str) -> Memo<String> {
@@ -59,18 +83,8 @@ fn EligibilityBadge(eligibility: Eligibility, href: String) -> impl IntoView {
 }
 
 #[component]
-fn MissionSearch() -> impl IntoView {
-    let domain = query_value("domaine");
-    let format = query_value("format");
-    let km = query_value("distance");
-    let from = query_value("a_partir_du");
-    let sort = query_value("tri");
-    let page_text = query_value("page");
-    let page = Memo::new(move |_| page_text.get().parse::<u32>().unwrap_or(1));
-    let data = Resource::new(
-        move || (domain.get(), format.get(), km.get(), from.get(), sort.get(), page.get()),
-        |(d, f, k, a, s, p)| search_missions(d, f, k, a, s, p),
-    );
+fn MissionSearch(filters: SearchQuery, data: Resource<Result<SearchResult, AppError>>) -> impl IntoView {
+    let SearchQuery { domain, format, km, from, sort } = filters;
     // Filtering on eligibility happens in the browser, with the same rules as the server.
     let only_eligible = RwSignal::new(false);
     view! {
@@ -137,8 +151,7 @@ fn SearchBody(result: SearchResult, only_eligible: RwSignal<bool>, domain: Strin
                 <label for="f-format">"Format"</label>
                 <select id="f-format" name="format">
                     <option value="">"Tous"</option>
-                    <option value="presentiel" selected=format == "presentiel">"Présentiel"</option>
-                    <option value="distanciel" selected=format == "distanciel">"Distanciel"</option>
+                    {Format::ALL.iter().map(|f| view! { <option value=f.code() selected=format == f.code()>{f.label()}</option> }).collect::<Vec<_>>()}
                 </select>
             </div>
             <div class="field">
@@ -233,28 +246,18 @@ fn MissionCardView(mission: MissionCard, eligibility: Eligibility) -> impl IntoV
 
 #[component]
 pub fn MissionPage() -> impl IntoView {
-    view! {
-        <PageTitle text="Mission"/>
-        <RequireRole role=Role::Trainer>
-            <MissionView/>
-        </RequireRole>
-    }
-}
-
-#[component]
-fn MissionView() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.read().get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0));
     let apply = ServerAction::<ApplyToMission>::new();
     let data = Resource::new(move || (id.get(), apply.version().get()), |(id, _)| load_mission(id));
     view! {
-        <p><a href="/missions">"← Missions"</a></p>
-        <Transition fallback=|| view! { <p class="muted">"Chargement…"</p> }>
-            {move || data.get().map(|r| match r {
-                Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
-                Ok(m) => view! { <MissionBody mission=m apply/> }.into_any(),
-            })}
-        </Transition>
+        <PageTitle text="Mission"/>
+        <RequireRole role=Role::Trainer>
+            <p><a href="/missions">"← Missions"</a></p>
+            <Loaded resource=data let:m>
+                <MissionBody mission=m apply/>
+            </Loaded>
+        </RequireRole>
     }
 }
 
@@ -263,6 +266,7 @@ fn MissionBody(mission: MissionDetail, apply: ServerAction<ApplyToMission>) -> i
     // The explanation is computed here, by the same function the server runs when applying.
     let eligibility = evaluate(&mission.facts, &mission.requirements, mission.today, &mission.settings);
     let value = apply.value();
+    let apply_form = FormState::new(apply);
     let place = match (&mission.commune, mission.distance_km) {
         (Some(c), Some(d)) => format!("{c} ({})", distance_label(d)),
         (Some(c), None) => c.clone(),
@@ -324,7 +328,7 @@ fn MissionBody(mission: MissionDetail, apply: ServerAction<ApplyToMission>) -> i
                 (Some(a), _) => view! { <p class="muted">{format!("{} le {} — taux horaire proposé : {} HT.", a.status_label, a.applied_on, a.hourly_rate)}</p> }.into_any(),
                 (None, false) => view! { <p class="muted">"Cette mission n'est plus ouverte aux candidatures."</p> }.into_any(),
                 (None, true) => view! {
-                    <ActionForm action=apply attr:class="form apply-form">
+                    <CheckedForm state=apply_form check=|a: &ApplyToMission| ApplicationMessage::try_from(a.form.clone()).map(drop) attr:class="form apply-form">
                         <input type="hidden" name="mission_id" value=mission.id.to_string()/>
                         {move || match value.get() {
                             Some(Err(AppError::NotEligible(refusals))) => view! {
@@ -333,7 +337,7 @@ fn MissionBody(mission: MissionDetail, apply: ServerAction<ApplyToMission>) -> i
                                     <ul>{refusals.into_iter().map(|r| view! { <li>{r.message}</li> }).collect::<Vec<_>>()}</ul>
                                 </div>
                             }.into_any(),
-                            _ => view! { <FormAlert error=error_of(value)/> }.into_any(),
+                            _ => view! { <FormAlert error=apply_form.alert()/> }.into_any(),
                         }}
                         <div class="field">
                             <label for="f-message">"Message pour l'équipe (facultatif)"</label>
@@ -341,7 +345,7 @@ fn MissionBody(mission: MissionDetail, apply: ServerAction<ApplyToMission>) -> i
                         </div>
                         <p class="muted">{format!("En postulant, vous acceptez le taux horaire proposé : {} HT.", mission.hourly_rate)}</p>
                         <button type="submit" class="button primary" disabled=move || apply.pending().get() || !can_apply>"Postuler à cette mission"</button>
-                    </ActionForm>
+                    </CheckedForm>
                 }.into_any(),
             }}
         </section>
@@ -361,7 +365,7 @@ pub fn MyApplications() -> impl IntoView {
                         {list.into_iter().map(|a| view! {
                             <li>
                                 <div><a href=format!("/missions/{}", a.mission_id)>{a.title}</a><p class="muted small">{format!("À partir du {}", a.start)}</p></div>
-                                <span class=if a.status == "retenue" { "badge badge-ok" } else if a.status == "non_retenue" { "badge" } else { "badge badge-info" }>{a.status_label}</span>
+                                <span class=match a.status { ApplicationStatus::Chosen => "badge badge-ok", ApplicationStatus::NotChosen => "badge", _ => "badge badge-info" }>{a.status_label}</span>
                             </li>
                         }).collect::<Vec<_>>()}
                     </ul>

@@ -45,7 +45,7 @@ macro_rules! text_code {
     )+};
 }
 
-use crate::domain::missions::{Format, GroupKind, MissionStatus};
+use crate::domain::missions::{ApplicationStatus, Format, GroupKind, ManagementMode, MissionStatus};
 use crate::domain::profile::DocumentKind;
 use crate::domain::testing::TestKind;
 use crate::domain::{Cefr, CompetenceLevel, LearnerLevel, LegalStatus, NativeRequirement, ProfileStatus};
@@ -59,6 +59,8 @@ text_code! {
     MissionStatus => MissionStatus::from_code,
     Format => Format::from_code,
     GroupKind => GroupKind::from_code,
+    ApplicationStatus => ApplicationStatus::from_code,
+    ManagementMode => ManagementMode::from_code,
     ProfileStatus => ProfileStatus::from_code,
     DocumentKind => DocumentKind::from_code,
     TestKind => TestKind::from_code,

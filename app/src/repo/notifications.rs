@@ -78,3 +78,16 @@ pub async fn mark_own_read(db: &Db, ctx: &Ctx) -> Result<(), sqlx::Error> {
     })?;
     Ok(())
 }
+
+// --- Used by missions ---
+
+/// Inserts many notifications (the broadcast's digests) with multi-row statements: (user, title, body, link).
+pub async fn insert_many(db: &Db, items: &[(i64, String, String, String)]) -> Result<(), sqlx::Error> {
+    use crate::infra::db::Arg;
+    let at = now();
+    let rows: Vec<Vec<Arg>> = items
+        .iter()
+        .map(|(user_id, title, body, link)| vec![Arg::Int(*user_id), Arg::Text(title.clone()), Arg::Text(body.clone()), Arg::Text(link.clone()), Arg::Time(at)])
+        .collect();
+    crate::infra::db::insert_rows(db, "notifications", &["user_id", "title", "body", "link", "created_at"], &rows, 500).await
+}

@@ -27,6 +27,7 @@ fn catalogue() -> Vec<(&'static str, Vec<(&'static str, &'static str)>, Access)>
     use app::competence::*;
     use app::missions::centre::*;
     use app::missions::staff::*;
+    use app::centres::*;
     use app::missions::*;
     use app::notifications::*;
     use app::profile::review::*;

@@ -5,6 +5,7 @@ use app::auth::Role;
 use app::domain::eligibility::evaluate;
 use app::missions::centre::*;
 use app::missions::staff::*;
+use app::centres::*;
 use app::missions::*;
 use app::notifications::{MyNotifications, Notification};
 use app::on_db;
