@@ -28,16 +28,21 @@ async fn render_and_loaders(app: &TestApp, client: &reqwest::Client, page: &str,
     })
     .await;
     // Every request of a logged-in client first loads its user (the login layer): a render is
-    // one request, the loaders called apart are one request each.
-    let per_request = statements(app, app.get(client, "/favicon.svg")).await;
+    // one request, the loaders called apart are one request each. The same call made logged in
+    // and anonymously tells what that costs.
+    let probe: &[(&str, &str)] = &[("token", "0")];
+    let logged_in = statements(app, app.call(client, app::auth::CheckResetLink::PATH, probe)).await;
+    let anonymous = statements(app, app.call(&client(), app::auth::CheckResetLink::PATH, probe)).await;
+    let per_request = logged_in - anonymous;
     let mut once = per_request;
     for (path, args) in loaders {
-        once += statements(app, async {
+        let cost = statements(app, async {
             let reply = app.call(client, path, args).await;
             assert_eq!(reply.status, 200, "{path}: {}", reply.text);
         })
-        .await
-            - per_request;
+        .await;
+        println!("{page}: {path} costs {cost} statement(s) as a request of its own");
+        once += cost - per_request;
     }
     println!("{page}: {render} statements per server-side render; its loaders called once each: {once}");
     (render, once)
