@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use app::auth::server::{hash_password, Ctx};
 use app::auth::Role;
 use app::competence::server as tests;
-use app::domain::Email;
+use app::domain::missions::MissionStatus;
+use app::domain::{Email, ProfileStatus};
 use app::error::AppError;
 use app::infra::state::AppState;
 use app::repo::accounts::{create_user, set_centre};
@@ -181,7 +182,7 @@ async fn missions(state: &AppState, staff: &Ctx, ids: &HashMap<&str, i64>, camil
         .await
         .map_err(text)?;
         if publish {
-            centres::change_status(&state.db, staff, id, "publiee").await.map_err(text)?;
+            centres::change_status(&state.db, staff, id, MissionStatus::Published.code()).await.map_err(text)?;
         }
         if domain == "excel" && first_excel.is_none() {
             first_excel = Some(id);
@@ -243,7 +244,7 @@ pub async fn admin(state: &AppState, user_id: i64, status: &str, siret: &str, nd
 pub async fn approve(state: &AppState, staff: &Ctx, user_id: i64) -> Result<(), String> {
     profiles::submit(&state.db, user_id).await.map_err(text)?;
     let none: Vec<(ReviewSection, String)> = Vec::new();
-    review::decide(state, staff, user_id, "valide", &none).await.map_err(text)
+    review::decide(state, staff, user_id, ProfileStatus::Validated.code(), &none).await.map_err(text)
 }
 
 /// Takes a test for real: starts an attempt and answers `accuracy` % of its questions right.
