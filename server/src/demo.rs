@@ -4,15 +4,15 @@
 use std::collections::HashMap;
 
 use app::auth::server::{hash_password, Ctx};
-use app::repo::accounts::create_user;
 use app::auth::Role;
 use app::competence::server as tests;
-use app::domain::Email;
+use app::domain::missions::MissionStatus;
+use app::domain::{Email, ProfileStatus};
 use app::error::AppError;
 use app::infra::state::AppState;
-use app::on_db;
-use app::domain::eligibility::ProfileStatus;
 use app::domain::forms::profile::{AdministrativeForm, DomainForm, ExperienceForm, IdentityForm, LanguageForm, ReviewDecision};
+use app::repo::accounts::{create_user, set_centre};
+use app::repo::fixtures;
 use app::profile::review::server as review;
 use app::profile::server as profiles;
 
@@ -27,22 +27,13 @@ pub const DEMO_ACCOUNTS: &[(Role, &str, &str, &str, &str)] = &[
     (Role::Centre, "contact@formapro-lyon.test", "Centre-Demo-2026", "Julien", "Fabre"),
 ];
 
-const DEMO_FLAG: &str = "demo_loaded";
-
-async fn already_loaded(state: &AppState) -> Result<bool, sqlx::Error> {
-    let found: Option<String> = on_db!(&state.db, |pool| {
-        sqlx::query_scalar("SELECT value FROM app_meta WHERE key = $1").bind(DEMO_FLAG).fetch_optional(pool).await
-    })?;
-    Ok(found.is_some())
-}
-
 fn text(e: impl std::fmt::Display) -> String {
     e.to_string()
 }
 
 /// Loads the demo data unless it was loaded before. Returns whether it loaded anything.
 pub async fn load_once(state: &AppState) -> Result<bool, String> {
-    if already_loaded(state).await.map_err(text)? {
+    if fixtures::demo_loaded(&state.db).await.map_err(text)? {
         return Ok(false);
     }
     let mut ids: HashMap<&str, i64> = HashMap::new();
@@ -100,15 +91,7 @@ pub async fn load_once(state: &AppState) -> Result<bool, String> {
 
     missions(state, &staff, &ids, camille).await?;
 
-    on_db!(&state.db, |pool| {
-        sqlx::query("INSERT INTO app_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
-            .bind(DEMO_FLAG)
-            .bind(chrono::Utc::now().to_rfc3339())
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected())
-    })
-    .map_err(text)?;
+    fixtures::mark_demo_loaded(&state.db, chrono::Utc::now()).await.map_err(text)?;
     Ok(true)
 }
 
@@ -167,10 +150,7 @@ async fn missions(state: &AppState, staff: &Ctx, ids: &HashMap<&str, i64>, camil
         centres::add_rate(&state.db, centre, rate).await.map_err(text)?;
     }
     if let Some(julien) = ids.get("contact@formapro-lyon.test") {
-        on_db!(&state.db, |pool| {
-            sqlx::query("UPDATE users SET centre_id = $1 WHERE id = $2").bind(lyon).bind(*julien).execute(pool).await.map(|r| r.rows_affected())
-        })
-        .map_err(text)?;
+        set_centre(&state.db, *julien, lyon).await.map_err(text)?;
     }
     let today = chrono::Utc::now().date_naive();
     let day = |days: i64| (today + chrono::Duration::days(days)).format("%Y-%m-%d").to_string();
@@ -212,7 +192,7 @@ async fn missions(state: &AppState, staff: &Ctx, ids: &HashMap<&str, i64>, camil
         .await
         .map_err(text)?;
         if publish {
-            missions::change_status(&state.db, staff, id, app::domain::missions::MissionStatus::Published).await.map_err(text)?;
+            missions::change_status(&state.db, staff, id, MissionStatus::Published).await.map_err(text)?;
         }
         if domain == "excel" && first_excel.is_none() {
             first_excel = Some(id);
@@ -286,30 +266,23 @@ pub async fn approve(state: &AppState, staff: &Ctx, user_id: i64) -> Result<(), 
 
 /// Takes a test for real: starts an attempt and answers `accuracy` % of its questions right.
 pub async fn take(state: &AppState, user_id: i64, code: &str, accuracy: usize) -> Result<(), String> {
-    let attempt_id = tests::start(&state.db, user_id, code).await.map_err(text)?;
-    let view = tests::attempt_view(&state.db, user_id, attempt_id).await.map_err(text)?;
-    let key: Vec<(i64, i64, bool)> = on_db!(&state.db, |pool| {
-        sqlx::query_as(
-            "SELECT o.question_id, o.id, o.correct FROM question_options o
-             JOIN attempt_questions aq ON aq.question_id = o.question_id WHERE aq.attempt_id = $1",
-        )
-        .bind(attempt_id)
-        .fetch_all(pool)
-        .await
-    })
-    .map_err(text)?;
+    let trainer = Ctx { user_id, role: Role::Trainer };
+    let attempt_id = tests::start(&state.db, &trainer, code).await.map_err(text)?;
+    let view = tests::attempt_view(&state.db, &trainer, attempt_id).await.map_err(text)?;
+    let key = app::repo::competence::attempt_options(&state.db, attempt_id).await.map_err(text)?;
     let right_count = view.questions.len() * accuracy / 100;
     for (i, q) in view.questions.iter().enumerate() {
         let right = i < right_count;
-        let selected: Vec<String> = key
+        let selected: Vec<String> = q
+            .options
             .iter()
-            .filter(|(question, _, correct)| *question == q.id && *correct == right)
-            .map(|(_, option, _)| option.to_string())
+            .filter(|o| key.get(&o.id).is_some_and(|k| k.correct == right))
+            .map(|o| o.id.to_string())
             .take(if right { usize::MAX } else { 1 })
             .collect();
-        tests::save_answer(&state.db, user_id, attempt_id, q.id, &selected.join(",")).await.map_err(|e: AppError| e.to_string())?;
+        tests::save_answer(&state.db, &trainer, attempt_id, q.id, &selected.join(",")).await.map_err(|e: AppError| e.to_string())?;
     }
-    tests::submit(&state.db, user_id, attempt_id).await.map_err(text)
+    tests::submit(&state.db, &trainer, attempt_id).await.map_err(text)
 }
 
 /// The logins to print for a local user.

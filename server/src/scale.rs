@@ -3,12 +3,14 @@
 
 use std::time::{Duration, Instant};
 
+use app::auth::Role;
 use app::domain::geo::MAX_MOBILITY_KM;
-use app::execute_with;
-use app::infra::state::AppState;
+use app::domain::missions::MissionStatus;
+use app::domain::ProfileStatus;
 use app::infra::db::Arg;
+use app::infra::state::AppState;
 use app::missions::server::{broadcast_since, search, SearchParams};
-use app::on_db;
+use app::repo::fixtures::{self, Table};
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
@@ -19,38 +21,30 @@ fn text(e: impl std::fmt::Display) -> String {
     e.to_string()
 }
 
-async fn next_id(state: &AppState, table: &str) -> Res<i64> {
-    let sql = format!("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM {table}");
-    let max: i64 = on_db!(&state.db, |pool| sqlx::query_scalar(&sql).fetch_one(pool).await).map_err(text)?;
-    Ok(max + 1)
+async fn next_id(state: &AppState, table: Table) -> Res<i64> {
+    fixtures::next_id(&state.db, table).await.map_err(text)
 }
 
-async fn bulk_insert(state: &AppState, table: &str, columns: &[&str], rows: Vec<Vec<Arg>>, chunk: usize) -> Res<()> {
-    app::infra::db::insert_rows(&state.db, table, columns, &rows, chunk).await.map_err(text)
+async fn bulk_insert(state: &AppState, table: Table, columns: &[&str], rows: Vec<Vec<Arg>>, chunk: usize) -> Res<()> {
+    fixtures::bulk_insert(&state.db, table, columns, &rows, chunk).await.map_err(text)
 }
 
-/// Postgres serial sequences must follow explicit ids.
-async fn bump_sequence(state: &AppState, table: &str) -> Res<()> {
-    if let app::infra::db::Pool::Postgres(pool) = state.db.pool() {
-        let sql = format!("SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))");
-        sqlx::query(&sql).execute(pool).await.map_err(text)?;
-    }
-    Ok(())
+async fn bump_sequence(state: &AppState, table: Table) -> Res<()> {
+    fixtures::bump_sequence(&state.db, table).await.map_err(text)
 }
 
 pub async fn generate(state: &AppState, trainers: usize, centres: usize, missions: usize) -> Res<()> {
     let started = Instant::now();
     let mut rng = StdRng::seed_from_u64(2026);
     let places = app::geo::all();
-    let domains: Vec<String> = on_db!(&state.db, |pool| sqlx::query_scalar("SELECT code FROM domains").fetch_all(pool).await).map_err(text)?;
-    let languages: Vec<(String, Option<String>)> =
-        on_db!(&state.db, |pool| sqlx::query_as("SELECT code, language FROM domains").fetch_all(pool).await).map_err(text)?;
+    let languages = fixtures::domains(&state.db).await.map_err(text)?;
+    let domains: Vec<String> = languages.iter().map(|(code, _)| code.clone()).collect();
     let hash = app::auth::server::hash_password("Formateur-Genere-2026".into()).await.map_err(text)?;
     let now = chrono::Utc::now();
     let today = now.date_naive();
 
     // Trainers: accounts, profiles (70 % validated), one to three domains each.
-    let first_user = next_id(state, "users").await?;
+    let first_user = next_id(state, Table::Users).await?;
     let (mut users, mut profiles, mut taught) = (Vec::new(), Vec::new(), Vec::new());
     for n in 0..trainers {
         let id = first_user + n as i64;
@@ -61,18 +55,18 @@ pub async fn generate(state: &AppState, trainers: usize, centres: usize, mission
             Arg::Text(hash.clone()),
             Arg::Text(format!("Prénom{id}")),
             Arg::Text(format!("Nom{id}")),
-            Arg::Text("trainer".into()),
+            Arg::Text(Role::Trainer.code().into()),
             Arg::Time(now),
             Arg::Time(now),
         ]);
         let status = match rng.random_range(0..100) {
-            0..70 => "valide",
-            70..85 => "en_attente",
-            _ => "brouillon",
+            0..70 => ProfileStatus::Validated,
+            70..85 => ProfileStatus::Submitted,
+            _ => ProfileStatus::Draft,
         };
         profiles.push(vec![
             Arg::Int(id),
-            Arg::Text(status.into()),
+            Arg::Text(status.code().into()),
             Arg::Text(if rng.random_bool(0.5) { "mme" } else { "m" }.into()),
             Arg::Text(format!("06{:08}", rng.random_range(0..100_000_000u32))),
             Arg::Text(postal.into()),
@@ -94,11 +88,11 @@ pub async fn generate(state: &AppState, trainers: usize, centres: usize, mission
             taught.push(vec![Arg::Int(id), Arg::Text(d.clone()), Arg::Int(rng.random_range(1..25)), Arg::Text("expert".into())]);
         }
     }
-    bulk_insert(state, "users", &["id", "email", "password_hash", "first_name", "last_name", "role", "created_at", "password_changed_at"], users, 1000).await?;
-    bump_sequence(state, "users").await?;
+    bulk_insert(state, Table::Users, &["id", "email", "password_hash", "first_name", "last_name", "role", "created_at", "password_changed_at"], users, 1000).await?;
+    bump_sequence(state, Table::Users).await?;
     bulk_insert(
         state,
-        "trainer_profiles",
+        Table::TrainerProfiles,
         &[
             "user_id", "status", "civility", "mobile_phone", "postal_code", "commune_code", "commune_name", "latitude", "longitude",
             "mobility_km", "accepts_onsite", "accepts_remote", "email_digest", "nda", "updated_at",
@@ -107,11 +101,11 @@ pub async fn generate(state: &AppState, trainers: usize, centres: usize, mission
         1000,
     )
     .await?;
-    bulk_insert(state, "trainer_domains", &["user_id", "domain_code", "years_experience", "self_level"], taught, 2000).await?;
+    bulk_insert(state, Table::TrainerDomains, &["user_id", "domain_code", "years_experience", "self_level"], taught, 2000).await?;
     println!("  {trainers} formateurs en {:.1} s", started.elapsed().as_secs_f64());
 
     // Centres.
-    let first_centre = next_id(state, "centres").await?;
+    let first_centre = next_id(state, Table::Centres).await?;
     let mut rows = Vec::new();
     let mut centre_places = Vec::new();
     for n in 0..centres {
@@ -131,16 +125,16 @@ pub async fn generate(state: &AppState, trainers: usize, centres: usize, mission
     }
     bulk_insert(
         state,
-        "centres",
+        Table::Centres,
         &["id", "name", "siret", "postal_code", "commune_name", "management_mode", "default_hourly_rate_cents", "created_at"],
         rows,
         1000,
     )
     .await?;
-    bump_sequence(state, "centres").await?;
+    bump_sequence(state, Table::Centres).await?;
 
     // Missions: 40 % published (in the last 30 days), the rest at every other stage.
-    let first_mission = next_id(state, "missions").await?;
+    let first_mission = next_id(state, Table::Missions).await?;
     let mut rows = Vec::new();
     let levels = ["debutant", "intermediaire", "expert"];
     for n in 0..missions {
@@ -149,15 +143,15 @@ pub async fn generate(state: &AppState, trainers: usize, centres: usize, mission
         let (domain, language) = languages.choose(&mut rng).cloned().ok_or("no domains")?;
         let onsite = rng.random_bool(0.7);
         let status = match rng.random_range(0..100) {
-            0..40 => "publiee",
-            40..55 => "brouillon",
-            55..75 => "pourvue",
-            75..85 => "en_cours",
-            85..95 => "terminee",
-            _ => "annulee",
+            0..40 => MissionStatus::Published,
+            40..55 => MissionStatus::Draft,
+            55..75 => MissionStatus::Filled,
+            75..85 => MissionStatus::InProgress,
+            85..95 => MissionStatus::Done,
+            _ => MissionStatus::Cancelled,
         };
         let start = today + chrono::Duration::days(rng.random_range(-60..180));
-        let published = (status != "brouillon").then(|| now - chrono::Duration::minutes(rng.random_range(60..60 * 24 * 30)));
+        let published = (status != MissionStatus::Draft).then(|| now - chrono::Duration::minutes(rng.random_range(60..60 * 24 * 30)));
         rows.push(vec![
             Arg::Int(id),
             Arg::Int(centre),
@@ -176,7 +170,7 @@ pub async fn generate(state: &AppState, trainers: usize, centres: usize, mission
             Arg::Date(start + chrono::Duration::days(rng.random_range(7..120))),
             Arg::Bool(rng.random_bool(0.4)),
             Arg::Int(rng.random_range(35..60) * 100),
-            Arg::Text(status.into()),
+            Arg::Text(status.code().into()),
             Arg::OptTime(published),
             Arg::Time(now),
             Arg::Time(now),
@@ -184,7 +178,7 @@ pub async fn generate(state: &AppState, trainers: usize, centres: usize, mission
     }
     bulk_insert(
         state,
-        "missions",
+        Table::Missions,
         &[
             "id", "centre_id", "title", "domain_code", "learner_level", "native_requirement", "format", "group_kind", "postal_code",
             "commune_name", "latitude", "longitude", "hours", "start_date", "end_date", "cpf_funded", "hourly_rate_cents", "status",
@@ -194,24 +188,10 @@ pub async fn generate(state: &AppState, trainers: usize, centres: usize, mission
         1000,
     )
     .await?;
-    bump_sequence(state, "missions").await?;
+    bump_sequence(state, Table::Missions).await?;
     // Everything generated so far counts as already broadcast.
-    on_db!(&state.db, |pool| {
-        sqlx::query(
-            "INSERT INTO job_leases (name, holder, lease_until, last_run_at) VALUES ('broadcast', 'generator', $1, $1)
-             ON CONFLICT (name) DO UPDATE SET last_run_at = $1",
-        )
-        .bind(now)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected())
-    })
-    .map_err(text)?;
-    if let app::infra::db::Pool::Postgres(pool) = state.db.pool() {
-        sqlx::query("ANALYZE").execute(pool).await.map_err(text)?;
-    } else if let app::infra::db::Pool::Sqlite(pool) = state.db.pool() {
-        sqlx::query("ANALYZE").execute(pool).await.map_err(text)?;
-    }
+    fixtures::mark_broadcast_done(&state.db, now).await.map_err(text)?;
+    fixtures::analyze(&state.db).await.map_err(text)?;
     println!("  {centres} centres, {missions} missions ; total {:.1} s", started.elapsed().as_secs_f64());
     Ok(())
 }
@@ -225,42 +205,14 @@ fn percentiles(mut samples: Vec<Duration>) -> String {
     format!("p50 {:.1} ms · p95 {:.1} ms · p99 {:.1} ms · max {:.1} ms ({} mesures)", pick(0.50), pick(0.95), pick(0.99), pick(1.0), samples.len())
 }
 
-async fn explain(state: &AppState) -> Res<String> {
-    let sql = "SELECT m.id, m.latitude, m.longitude, m.start_date FROM missions m WHERE m.status = 'publiee' AND m.start_date >= '2026-01-01'
-               AND m.format = 'presentiel' AND m.latitude BETWEEN 45.5 AND 46.0 AND m.longitude BETWEEN 4.5 AND 5.2";
-    Ok(match state.db.pool() {
-        app::infra::db::Pool::Sqlite(pool) => {
-            let rows: Vec<(i64, i64, i64, String)> = sqlx::query_as(&format!("EXPLAIN QUERY PLAN {sql}")).fetch_all(pool).await.map_err(text)?;
-            rows.into_iter().map(|r| r.3).collect::<Vec<_>>().join(" | ")
-        }
-        app::infra::db::Pool::Postgres(pool) => {
-            let rows: Vec<(String,)> = sqlx::query_as(&format!("EXPLAIN {sql}")).fetch_all(pool).await.map_err(text)?;
-            rows.into_iter().map(|r| r.0.trim().to_string()).collect::<Vec<_>>().join(" | ")
-        }
-    })
-}
-
 pub async fn bench(state: &AppState, searches: usize, broadcasts: usize) -> Res<()> {
     let mut rng = StdRng::seed_from_u64(7);
-    let counts: (i64, i64, i64) = on_db!(&state.db, |pool| {
-        sqlx::query_as(
-            "SELECT (SELECT COUNT(*) FROM users WHERE role = 'trainer'), (SELECT COUNT(*) FROM centres),
-                    (SELECT COUNT(*) FROM missions)",
-        )
-        .fetch_one(pool)
-        .await
-    })
-    .map_err(text)?;
+    let counts = fixtures::sizes(&state.db).await.map_err(text)?;
     println!("Base {} : {} formateurs, {} centres, {} missions", state.db.backend_name(), counts.0, counts.1, counts.2);
     // Fresh statistics for the query planner (indexes may have been added since the data).
-    on_db!(&state.db, |pool| sqlx::query("ANALYZE").execute(pool).await.map(|r| r.rows_affected())).map_err(text)?;
-    println!("Plan de la requête de recherche : {}", explain(state).await?);
-    let trainers: Vec<i64> = on_db!(&state.db, |pool| {
-        sqlx::query_scalar("SELECT user_id FROM trainer_profiles WHERE status = 'valide' AND latitude IS NOT NULL ORDER BY user_id")
-            .fetch_all(pool)
-            .await
-    })
-    .map_err(text)?;
+    fixtures::analyze(&state.db).await.map_err(text)?;
+    println!("Plan de la requête de recherche : {}", fixtures::explain_search(&state.db).await.map_err(text)?);
+    let trainers = fixtures::located_validated_trainers(&state.db).await.map_err(text)?;
     if trainers.is_empty() {
         return Err("aucun formateur : lancez d'abord `server generate`".into());
     }
@@ -282,10 +234,7 @@ pub async fn bench(state: &AppState, searches: usize, broadcasts: usize) -> Res<
     }
 
     // The broadcast: each run takes 100 published missions as "published since the last run".
-    let published: Vec<i64> = on_db!(&state.db, |pool| {
-        sqlx::query_scalar("SELECT id FROM missions WHERE status = 'publiee' ORDER BY id").fetch_all(pool).await
-    })
-    .map_err(text)?;
+    let published = fixtures::published_missions(&state.db).await.map_err(text)?;
     let mut samples = Vec::new();
     let mut summary = Vec::new();
     for _ in 0..broadcasts {
@@ -293,20 +242,8 @@ pub async fn bench(state: &AppState, searches: usize, broadcasts: usize) -> Res<
         tokio::time::sleep(Duration::from_millis(5)).await;
         let batch: Vec<i64> = published.choose_multiple(&mut rng, 100.min(published.len())).copied().collect();
         let stamp = chrono::Utc::now();
-        for chunk in batch.chunks(500) {
-            let holders: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
-            let sql = format!("UPDATE missions SET published_at = $1 WHERE id IN ({})", holders.join(", "));
-            let mut args = vec![Arg::Time(stamp)];
-            args.extend(chunk.iter().map(|id| Arg::Int(*id)));
-            execute_with!(&state.db, &sql, &args).map_err(text)?;
-        }
         // The batch counts as new: forget earlier deliveries of these missions (bench data only).
-        for chunk in batch.chunks(500) {
-            let holders: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 1)).collect();
-            let sql = format!("DELETE FROM mission_broadcasts WHERE mission_id IN ({})", holders.join(", "));
-            let args: Vec<Arg> = chunk.iter().map(|id| Arg::Int(*id)).collect();
-            execute_with!(&state.db, &sql, &args).map_err(text)?;
-        }
+        fixtures::republish(&state.db, &batch, stamp).await.map_err(text)?;
         let until = chrono::Utc::now() + chrono::Duration::milliseconds(1);
         let t = Instant::now();
         let report = broadcast_since(state, Some(since), until).await.map_err(text)?;

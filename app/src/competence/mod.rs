@@ -1,10 +1,14 @@
 //! Competence tests ("TESTS DE COMPÉTENCES"): the Qualiopi QCM, yearly domain tests and
 //! language placement tests; attempts saved answer by answer; scoring on the server only.
+//! This module: what the trainer's server functions return, and those functions.
 
+#[cfg(feature = "ssr")]
+pub mod banks;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod staff;
+mod staff_pages;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -97,76 +101,47 @@ pub struct SavedAnswer {
     pub seconds_left: i64,
 }
 
-#[cfg(feature = "ssr")]
-async fn as_trainer() -> Result<(crate::infra::state::AppState, crate::auth::server::Ctx), AppError> {
-    crate::auth::server::require_role(crate::auth::Role::Trainer).await
-}
-
 #[server]
 pub async fn list_tests() -> Result<Vec<TestCard>, AppError> {
-    crate::auth::server::reply(
-        async move {
-            let (state, ctx) = as_trainer().await?;
-            server::cards(&state.db, ctx.user_id).await
-        }
-        .await,
-    )
+    use crate::guard::{guard, TRAINER};
+    guard(TRAINER, |caller| async move { server::cards(&caller.state.db, &caller.ctx).await }).await
 }
 
 /// Starts an attempt (or returns the one in progress) and gives its id.
 #[server]
 pub async fn start_test(code: String) -> Result<i64, AppError> {
-    crate::auth::server::reply(
-        async move {
-            let (state, ctx) = as_trainer().await?;
-            server::start(&state.db, ctx.user_id, &code).await
-        }
-        .await,
-    )
+    use crate::guard::{guard, TRAINER};
+    guard(TRAINER, |caller| async move { server::start(&caller.state.db, &caller.ctx, &code).await }).await
 }
 
 #[server]
 pub async fn load_attempt(attempt_id: i64) -> Result<AttemptView, AppError> {
-    crate::auth::server::reply(
-        async move {
-            let (state, ctx) = as_trainer().await?;
-            server::attempt_view(&state.db, ctx.user_id, attempt_id).await
-        }
-        .await,
-    )
+    use crate::guard::{guard, TRAINER};
+    guard(TRAINER, |caller| async move { server::attempt_view(&caller.state.db, &caller.ctx, attempt_id).await }).await
 }
 
 /// Saves one answer; `selected` lists option ids separated by commas (empty clears it).
 #[server]
 pub async fn save_answer(attempt_id: i64, question_id: i64, selected: String) -> Result<SavedAnswer, AppError> {
-    crate::auth::server::reply(
-        async move {
-            let (state, ctx) = as_trainer().await?;
-            server::save_answer(&state.db, ctx.user_id, attempt_id, question_id, &selected).await
-        }
-        .await,
-    )
+    use crate::guard::{guard, TRAINER};
+    guard(TRAINER, |caller| async move {
+        server::save_answer(&caller.state.db, &caller.ctx, attempt_id, question_id, &selected).await
+    })
+    .await
 }
 
 #[server]
 pub async fn submit_attempt(attempt_id: i64) -> Result<i64, AppError> {
-    crate::auth::server::reply(
-        async move {
-            let (state, ctx) = as_trainer().await?;
-            server::submit(&state.db, ctx.user_id, attempt_id).await?;
-            Ok(attempt_id)
-        }
-        .await,
-    )
+    use crate::guard::{guard, TRAINER};
+    guard(TRAINER, |caller| async move {
+        server::submit(&caller.state.db, &caller.ctx, attempt_id).await?;
+        Ok(attempt_id)
+    })
+    .await
 }
 
 #[server]
 pub async fn attempt_result(attempt_id: i64) -> Result<ResultView, AppError> {
-    crate::auth::server::reply(
-        async move {
-            let (state, ctx) = as_trainer().await?;
-            server::result_view(&state.db, ctx.user_id, attempt_id).await
-        }
-        .await,
-    )
+    use crate::guard::{guard, TRAINER};
+    guard(TRAINER, |caller| async move { server::result_view(&caller.state.db, &caller.ctx, attempt_id).await }).await
 }

@@ -8,8 +8,8 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 
 use super::*;
 use crate::auth::Role;
-use crate::components::{ErrorPanel, PageTitle, RequireRole};
-use crate::domain::testing::TestState;
+use crate::components::{ErrorPanel, Loaded, PageTitle, RequireRole};
+use crate::domain::testing::{TestKind, TestState};
 
 fn state_badge(state: &TestState) -> (&'static str, &'static str) {
     match state {
@@ -22,19 +22,28 @@ fn state_badge(state: &TestState) -> (&'static str, &'static str) {
     }
 }
 
+/// The trainer's tests, loaded once per page.
+type Cards = Resource<Result<Vec<TestCard>, AppError>>;
+
+/// The attempt id in the address (`/tests/tentative/:id`, `/tests/resultat/:id`).
+fn attempt_id_param() -> Memo<i64> {
+    let params = use_params_map();
+    Memo::new(move |_| params.read().get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0))
+}
+
 #[component]
 pub fn TestsPage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| list_tests());
     view! {
         <PageTitle text="Tests de compétences"/>
         <RequireRole role=Role::Trainer>
-            <TestsList/>
+            <TestsList data/>
         </RequireRole>
     }
 }
 
 #[component]
-fn TestsList() -> impl IntoView {
-    let data = Resource::new(|| (), |_| list_tests());
+fn TestsList(data: Cards) -> impl IntoView {
     view! {
         <section class="panel">
             <h1>"Tests de compétences"</h1>
@@ -43,11 +52,9 @@ fn TestsList() -> impl IntoView {
                 "Pour postuler à une mission, il faut le QCM Qualiopi et le test du domaine de la mission, en cours de validité."
             </p>
         </section>
-        <Suspense fallback=|| view! { <p class="muted">"Chargement…"</p> }>
-            {move || data.get().map(|r| match r {
-                Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
-                Ok(cards) => {
-                    let (qualiopi, rest): (Vec<TestCard>, Vec<TestCard>) = cards.into_iter().partition(|c| c.kind == crate::domain::testing::TestKind::Qualiopi);
+        <Loaded resource=data let:cards>
+            {
+                    let (qualiopi, rest): (Vec<TestCard>, Vec<TestCard>) = cards.into_iter().partition(|c| c.kind == TestKind::Qualiopi);
                     let (mine, others): (Vec<TestCard>, Vec<TestCard>) = rest.into_iter().partition(|c| c.in_my_domains);
                     view! {
                         <div class="test-grid">{qualiopi.into_iter().map(|c| view! { <TestCardView card=c/> }).collect::<Vec<_>>()}</div>
@@ -59,10 +66,9 @@ fn TestsList() -> impl IntoView {
                         }}
                         <h2 class="section-title">"Autres tests"</h2>
                         <div class="test-grid">{others.into_iter().map(|c| view! { <TestCardView card=c/> }).collect::<Vec<_>>()}</div>
-                    }.into_any()
-                }
-            })}
-        </Suspense>
+                    }
+            }
+        </Loaded>
     }
 }
 
@@ -96,19 +102,19 @@ fn TestCardView(card: TestCard) -> impl IntoView {
 
 #[component]
 pub fn TestIntroPage() -> impl IntoView {
+    let params = use_params_map();
+    let code = Memo::new(move |_| params.read().get("code").unwrap_or_default());
+    let data = Resource::new(|| (), |_| list_tests());
     view! {
         <PageTitle text="Test de compétences"/>
         <RequireRole role=Role::Trainer>
-            <TestIntro/>
+            <TestIntro code data/>
         </RequireRole>
     }
 }
 
 #[component]
-fn TestIntro() -> impl IntoView {
-    let params = use_params_map();
-    let code = Memo::new(move |_| params.read().get("code").unwrap_or_default());
-    let data = Resource::new(|| (), |_| list_tests());
+fn TestIntro(code: Memo<String>, data: Cards) -> impl IntoView {
     let start = ServerAction::<StartTest>::new();
     let navigate = use_navigate();
     Effect::new(move |_| {
@@ -118,10 +124,8 @@ fn TestIntro() -> impl IntoView {
     });
     view! {
         <p><a href="/tests">"← Tests de compétences"</a></p>
-        <Suspense fallback=|| view! { <p class="muted">"Chargement…"</p> }>
-            {move || data.get().map(|r| match r {
-                Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
-                Ok(cards) => match cards.into_iter().find(|c| c.code == code.get()) {
+        <Loaded resource=data let:cards>
+            {match cards.into_iter().find(|c| c.code == code.get()) {
                     None => view! { <ErrorPanel error=AppError::NotFound/> }.into_any(),
                     Some(card) => view! {
                         <section class="panel narrow">
@@ -131,9 +135,9 @@ fn TestIntro() -> impl IntoView {
                                 <li>{format!("{} questions, tirées au hasard pour chaque tentative ;", card.questions_per_attempt)}</li>
                                 <li>{format!("{} minutes : le chronomètre continue même si vous fermez la page ;", card.time_limit_minutes)}</li>
                                 <li>{match card.kind {
-                                    crate::domain::testing::TestKind::Language => "le test vous place sur l'échelle européenne, de A1 à C2 ;".to_string(),
-                                    crate::domain::testing::TestKind::Domain => format!("réussite à partir de {} % ; votre score donne votre niveau, jusqu'à Expert + ;", card.pass_mark_percent),
-                                    crate::domain::testing::TestKind::Qualiopi => format!("réussite à partir de {} % ;", card.pass_mark_percent),
+                                    TestKind::Language => "le test vous place sur l'échelle européenne, de A1 à C2 ;".to_string(),
+                                    TestKind::Domain => format!("réussite à partir de {} % ; votre score donne votre niveau, jusqu'à Expert + ;", card.pass_mark_percent),
+                                    TestKind::Qualiopi => format!("réussite à partir de {} % ;", card.pass_mark_percent),
                                 }}</li>
                                 <li>"chaque réponse est enregistrée dès que vous la donnez : une coupure ou un rechargement ne vous fait rien perdre ;"</li>
                                 <li>"certaines questions ont plusieurs bonnes réponses : elles le précisent."</li>
@@ -154,27 +158,25 @@ fn TestIntro() -> impl IntoView {
                             }}
                         </section>
                     }.into_any(),
-                },
-            })}
-        </Suspense>
+            }}
+        </Loaded>
     }
 }
 
 #[component]
 pub fn AttemptPage() -> impl IntoView {
+    let id = attempt_id_param();
+    let data = Resource::new(move || id.get(), load_attempt);
     view! {
         <PageTitle text="Test en cours"/>
         <RequireRole role=Role::Trainer>
-            <AttemptLoader/>
+            <AttemptLoader id data/>
         </RequireRole>
     }
 }
 
 #[component]
-fn AttemptLoader() -> impl IntoView {
-    let params = use_params_map();
-    let id = Memo::new(move |_| params.read().get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0));
-    let data = Resource::new(move || id.get(), load_attempt);
+fn AttemptLoader(id: Memo<i64>, data: Resource<Result<AttemptView, AppError>>) -> impl IntoView {
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Chargement du test…"</p> }>
             {move || data.get().map(|r| match r {
@@ -415,27 +417,16 @@ fn AttemptRunner(view: AttemptView) -> impl IntoView {
 
 #[component]
 pub fn ResultPage() -> impl IntoView {
+    let id = attempt_id_param();
+    let data = Resource::new(move || id.get(), attempt_result);
     view! {
         <PageTitle text="Résultat du test"/>
         <RequireRole role=Role::Trainer>
-            <ResultLoader/>
+            <p><a href="/tests">"← Tests de compétences"</a></p>
+            <Loaded resource=data loading="Chargement du résultat…" let:result>
+                <ResultBody result/>
+            </Loaded>
         </RequireRole>
-    }
-}
-
-#[component]
-fn ResultLoader() -> impl IntoView {
-    let params = use_params_map();
-    let id = Memo::new(move |_| params.read().get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0));
-    let data = Resource::new(move || id.get(), attempt_result);
-    view! {
-        <p><a href="/tests">"← Tests de compétences"</a></p>
-        <Suspense fallback=|| view! { <p class="muted">"Chargement du résultat…"</p> }>
-            {move || data.get().map(|r| match r {
-                Ok(result) => view! { <ResultBody result/> }.into_any(),
-                Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
-            })}
-        </Suspense>
     }
 }
 
@@ -446,7 +437,7 @@ fn ResultBody(result: ResultView) -> impl IntoView {
         (Some(level), true) => format!("Votre niveau : {level}"),
         (None, true) => "Test réussi".to_string(),
         _ => match result.kind {
-            crate::domain::testing::TestKind::Language => "Niveau A1 non atteint".to_string(),
+            TestKind::Language => "Niveau A1 non atteint".to_string(),
             _ => format!("Seuil de réussite : {} %", result.pass_mark_percent),
         },
     };

@@ -1,4 +1,7 @@
-//! Competence tests: scoring, score-to-level mapping, CEFR placement and a result's state.
+//! Competence tests: the bank file format and its rules, scoring, score-to-level mapping, CEFR
+//! placement and a result's state. Pure: no I/O.
+
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -42,6 +45,155 @@ impl TestKind {
             TestKind::Language => "Test de langue",
         }
     }
+}
+
+/// How a question is answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum QuestionKind {
+    /// Exactly one correct option.
+    Single,
+    /// At least one correct and one wrong option.
+    Multiple,
+}
+
+impl QuestionKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            QuestionKind::Single => "single",
+            QuestionKind::Multiple => "multiple",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        match code {
+            "single" => Some(QuestionKind::Single),
+            "multiple" => Some(QuestionKind::Multiple),
+            _ => None,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Question banks: the JSON import/export format, and what a valid bank is.
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BankFile {
+    pub code: String,
+    pub kind: String,
+    pub domain_code: Option<String>,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    pub questions_per_attempt: i64,
+    pub time_limit_minutes: i64,
+    pub pass_mark_percent: i64,
+    #[serde(default = "twelve")]
+    pub validity_months: i64,
+    #[serde(default = "seven")]
+    pub retake_delay_days: i64,
+    pub questions: Vec<BankQuestion>,
+}
+
+fn twelve() -> i64 {
+    12
+}
+
+fn seven() -> i64 {
+    7
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BankQuestion {
+    pub kind: String,
+    pub prompt: String,
+    pub options: Vec<BankOption>,
+    #[serde(default)]
+    pub explanation: String,
+    #[serde(default)]
+    pub topic: String,
+    #[serde(default)]
+    pub cefr: Option<String>,
+    #[serde(default = "yes")]
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BankOption {
+    pub label: String,
+    pub correct: bool,
+}
+
+/// Everything wrong with one question, as (form field, French description); empty when valid.
+/// The fields are those of the staff question form.
+pub fn question_problems(q: &BankQuestion, language_test: bool) -> Vec<(&'static str, String)> {
+    let mut problems = Vec::new();
+    if q.prompt.trim().is_empty() {
+        problems.push(("prompt", "l'énoncé est vide".to_string()));
+    }
+    if !(2..=6).contains(&q.options.len()) {
+        problems.push(("option_1", "il faut de 2 à 6 réponses proposées".to_string()));
+    } else if q.options.iter().any(|o| o.label.trim().is_empty()) {
+        problems.push(("option_1", "une réponse proposée est vide".to_string()));
+    }
+    let correct = q.options.iter().filter(|o| o.correct).count();
+    match QuestionKind::from_code(&q.kind) {
+        Some(QuestionKind::Single) if correct != 1 => {
+            problems.push(("option_1", "une question à choix unique a exactement une bonne réponse".to_string()))
+        }
+        Some(QuestionKind::Multiple) if correct < 1 || correct == q.options.len() => {
+            problems.push(("option_1", "une question à choix multiples a au moins une bonne et une mauvaise réponse".to_string()))
+        }
+        Some(_) => {}
+        None => problems.push(("kind", "type inconnu (single ou multiple)".to_string())),
+    }
+    match q.cefr.as_deref() {
+        Some(c) if Cefr::parse(c).is_err() => problems.push(("cefr", format!("niveau CECRL inconnu « {c} »"))),
+        None if language_test => problems.push(("cefr", "une question de langue indique son niveau CECRL".to_string())),
+        _ => {}
+    }
+    problems
+}
+
+/// Checks one question; returns a French description of its first problem.
+pub fn check_question(q: &BankQuestion, language_test: bool) -> Result<(), String> {
+    let prompt = q.prompt.trim();
+    match question_problems(q, language_test).into_iter().next() {
+        None => Ok(()),
+        Some((_, problem)) if prompt.is_empty() => Err(problem),
+        Some((_, problem)) => Err(format!("« {prompt} » : {problem}")),
+    }
+}
+
+/// Checks a whole bank (settings and every question); returns its kind.
+pub fn check_bank(bank: &BankFile) -> Result<TestKind, String> {
+    let kind = TestKind::from_code(&bank.kind).ok_or_else(|| format!("type de test inconnu « {} »", bank.kind))?;
+    if bank.title.trim().is_empty() {
+        return Err("le titre est vide".into());
+    }
+    if !(1..=200).contains(&bank.questions_per_attempt) || !(1..=240).contains(&bank.time_limit_minutes) {
+        return Err("nombre de questions (1 à 200) ou durée (1 à 240 minutes) hors limites".into());
+    }
+    if !(1..=100).contains(&bank.pass_mark_percent) || !(1..=60).contains(&bank.validity_months) || !(0..=365).contains(&bank.retake_delay_days) {
+        return Err("seuil (1 à 100 %), validité (1 à 60 mois) ou délai (0 à 365 jours) hors limites".into());
+    }
+    for q in &bank.questions {
+        check_question(q, kind == TestKind::Language)?;
+    }
+    Ok(kind)
+}
+
+/// Option ids stored as a comma-separated list ("12,9,15").
+pub fn parse_ids(list: &str) -> Vec<i64> {
+    list.split(',').filter_map(|s| s.trim().parse().ok()).collect()
+}
+
+/// Option ids as stored.
+pub fn join_ids(ids: &[i64]) -> String {
+    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
 }
 
 /// A question is right only when exactly the correct options are selected.
@@ -136,6 +288,46 @@ pub fn outcome(kind: TestKind, correct: usize, total: usize, pass_mark: u32, per
             Outcome { score_percent, passed: placed.is_some(), level: placed.map(|c| c.code().to_string()) }
         }
     }
+}
+
+/// One question of a submitted attempt, as scoring sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AskedQuestion {
+    pub id: i64,
+    pub cefr: Option<Cefr>,
+    /// The ids of its correct options.
+    pub correct: Vec<i64>,
+}
+
+/// A scored attempt: the outcome, the number of right answers, and the verdict of each
+/// answered question (question id, right).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scored {
+    pub outcome: Outcome,
+    pub correct_count: usize,
+    pub verdicts: Vec<(i64, bool)>,
+}
+
+/// Scores the `answers` (question id → selected option ids) given to `questions`: unanswered
+/// questions count as wrong; language tests are placed on the levels of their questions.
+pub fn score(kind: TestKind, pass_mark: u32, questions: &[AskedQuestion], answers: &HashMap<i64, Vec<i64>>) -> Scored {
+    let mut per_level: Vec<(Cefr, usize, usize)> = Cefr::ALL.iter().map(|c| (*c, 0, 0)).collect();
+    let mut correct_count = 0;
+    let mut verdicts = Vec::new();
+    for q in questions {
+        let selected = answers.get(&q.id).map(Vec::as_slice).unwrap_or(&[]);
+        let right = is_correct(selected, &q.correct);
+        correct_count += usize::from(right);
+        if let Some(entry) = q.cefr.and_then(|level| per_level.iter_mut().find(|(l, _, _)| *l == level)) {
+            entry.1 += usize::from(right);
+            entry.2 += 1;
+        }
+        if answers.contains_key(&q.id) {
+            verdicts.push((q.id, right));
+        }
+    }
+    per_level.retain(|(_, _, asked)| *asked > 0);
+    Scored { outcome: outcome(kind, correct_count, questions.len(), pass_mark, &per_level), correct_count, verdicts }
 }
 
 /// Human label of a stored level code ("expert_plus" → "Expert +", "C1" → "C1").
@@ -254,6 +446,50 @@ mod tests {
         let english = outcome(TestKind::Language, 24, 36, 60, &per_level);
         assert_eq!(english.level.as_deref(), Some("B2"));
         assert!(english.passed);
+    }
+
+    fn question(kind: &str, options: &[(&str, bool)], cefr: Option<&str>) -> BankQuestion {
+        BankQuestion {
+            kind: kind.into(),
+            prompt: "Combien ?".into(),
+            options: options.iter().map(|(l, c)| BankOption { label: (*l).into(), correct: *c }).collect(),
+            explanation: String::new(),
+            topic: String::new(),
+            cefr: cefr.map(str::to_string),
+            active: true,
+        }
+    }
+
+    #[test]
+    fn a_question_reports_every_problem() {
+        assert!(question_problems(&question("single", &[("A", true), ("B", false)], None), false).is_empty());
+        let bad = BankQuestion { prompt: " ".into(), ..question("double", &[("A", true)], Some("Z9")) };
+        let fields: Vec<&str> = question_problems(&bad, false).into_iter().map(|(f, _)| f).collect();
+        assert_eq!(fields, vec!["prompt", "option_1", "kind", "cefr"]);
+        let none_right = question("single", &[("A", false), ("B", false)], None);
+        assert_eq!(check_question(&none_right, false).unwrap_err(), "« Combien ? » : une question à choix unique a exactement une bonne réponse");
+        let all_right = question("multiple", &[("A", true), ("B", true)], None);
+        assert!(check_question(&all_right, false).is_err());
+        assert!(check_question(&question("single", &[("A", true), ("B", false)], None), true).is_err(), "language questions need a level");
+    }
+
+    #[test]
+    fn scoring_counts_exact_answers_and_places_languages() {
+        let asked = |id, cefr| AskedQuestion { id, cefr, correct: vec![id * 10] };
+        let questions = [asked(1, Some(Cefr::A1)), asked(2, Some(Cefr::A1)), asked(3, Some(Cefr::A2)), asked(4, Some(Cefr::A2))];
+        let answers: HashMap<i64, Vec<i64>> = [(1, vec![10]), (2, vec![20]), (3, vec![31])].into_iter().collect();
+        let scored = score(TestKind::Language, 60, &questions, &answers);
+        assert_eq!(scored.correct_count, 2);
+        assert_eq!(scored.verdicts, vec![(1, true), (2, true), (3, false)], "unanswered questions have no verdict");
+        assert_eq!(scored.outcome.level.as_deref(), Some("A1"));
+        let domain = score(TestKind::Domain, 50, &questions, &answers);
+        assert_eq!(domain.outcome, Outcome { score_percent: 50, passed: true, level: Some("intermediaire".into()) });
+    }
+
+    #[test]
+    fn ids_round_trip_through_their_stored_list() {
+        assert_eq!(parse_ids("3, 1,x,"), vec![3, 1]);
+        assert_eq!(join_ids(&[3, 1]), "3,1");
     }
 
     #[test]

@@ -1,10 +1,10 @@
-//! Public and role home pages: the guide, legal texts, contact, 404.
+//! Public pages and the trainer's home: the guide, legal texts, contact, 404.
 
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
 use crate::auth::Role;
-use crate::components::{set_status, use_session, PageTitle, RequireRole};
+use crate::components::{set_status, use_session, Loaded, PageTitle, RequireRole};
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -71,27 +71,26 @@ fn Landing() -> impl IntoView {
 
 #[component]
 pub fn TrainerHomePage() -> impl IntoView {
+    let profile = Resource::new(|| (), |_| crate::profile::load_my_profile());
     view! {
         <PageTitle text="Mon espace"/>
         <RequireRole role=Role::Trainer>
-            <TrainerHome/>
+            <TrainerHome profile/>
         </RequireRole>
     }
 }
 
 #[component]
-fn TrainerHome() -> impl IntoView {
+fn TrainerHome(profile: Resource<Result<crate::profile::MyProfile, crate::error::AppError>>) -> impl IntoView {
     use crate::profile::pages::StatusBadge;
     let session = use_session();
     let name = move || session.user().map(|u| u.first_name).unwrap_or_default();
-    let profile = Resource::new(|| (), |_| crate::profile::load_my_profile());
     view! {
         <section class="panel">
             <h1>"Bonjour " {name}</h1>
             <p class="lead">"Plus votre profil sera complet, plus vite vous pourrez postuler aux missions."</p>
-            <Suspense fallback=|| view! { <p class="muted">"Chargement…"</p> }>
-                {move || profile.get().map(|r| match r {
-                    Ok(p) => {
+            <Loaded resource=profile let:p>
+                {
                         let c = p.completeness.clone();
                         let next = c.missing.iter().take(3).map(|m| view! { <li><a href=m.href.clone()>{m.label.clone()}</a></li> }).collect::<Vec<_>>();
                         view! {
@@ -107,11 +106,9 @@ fn TrainerHome() -> impl IntoView {
                                 {(!next.is_empty()).then(|| view! { <p>"À compléter en priorité :"</p><ul>{next}</ul> })}
                                 <a class="button primary" href="/profil">"Compléter mon profil"</a>
                             </div>
-                        }.into_any()
-                    }
-                    Err(e) => view! { <crate::components::ErrorPanel error=e/> }.into_any(),
-                })}
-            </Suspense>
+                        }
+                }
+            </Loaded>
             <div class="cards home-cards">
                 <a class="card link-card" href="/missions">
                     <h2>"Missions près de chez vous"</h2>

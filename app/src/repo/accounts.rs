@@ -270,3 +270,56 @@ pub async fn reset_password_with_token(db: &Db, token: &str, new_hash: &str) -> 
     })
 }
 
+// --- Used by staff ---
+
+/// One open account, as staff list them.
+#[derive(sqlx::FromRow)]
+pub struct AccountListRow {
+    pub id: i64,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub role: Role,
+    pub created_at: DateTime<Utc>,
+}
+
+/// How many open accounts (of `role`, when given).
+pub async fn count_accounts(db: &Db, role: Option<Role>) -> Result<i64, sqlx::Error> {
+    on_db!(db, |pool| {
+        sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE deleted_at IS NULL AND ($1 IS NULL OR role = $1)")
+            .bind(role)
+            .fetch_one(pool)
+            .await
+    })
+}
+
+/// A page of the open accounts (of `role`, when given), newest first.
+pub async fn list_accounts(db: &Db, role: Option<Role>, limit: i64, offset: i64) -> Result<Vec<AccountListRow>, sqlx::Error> {
+    on_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT id, email, first_name, last_name, role, created_at FROM users
+             WHERE deleted_at IS NULL AND ($1 IS NULL OR role = $1)
+             ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3",
+        )
+        .bind(role)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(pool)
+        .await
+    })
+}
+
+/// Whether the centre `centre_id` exists (a centre account belongs to one).
+pub async fn centre_exists(db: &Db, centre_id: i64) -> Result<bool, sqlx::Error> {
+    let id: Option<i64> =
+        on_db!(db, |pool| sqlx::query_scalar("SELECT id FROM centres WHERE id = $1").bind(centre_id).fetch_optional(pool).await)?;
+    Ok(id.is_some())
+}
+
+/// Attaches a centre account to its centre.
+pub async fn set_centre(db: &Db, user_id: i64, centre_id: i64) -> Result<(), sqlx::Error> {
+    on_db!(db, |pool| {
+        sqlx::query("UPDATE users SET centre_id = $1 WHERE id = $2").bind(centre_id).bind(user_id).execute(pool).await.map(|r| r.rows_affected())
+    })?;
+    Ok(())
+}

@@ -47,12 +47,13 @@ macro_rules! text_code {
 
 use crate::domain::missions::{ApplicationStatus, Format, GroupKind, ManagementMode, MissionStatus};
 use crate::domain::profile::DocumentKind;
-use crate::domain::testing::TestKind;
+use crate::domain::testing::{QuestionKind, TestKind};
 use crate::domain::{Cefr, CompetenceLevel, LearnerLevel, LegalStatus, NativeRequirement, ProfileStatus};
 use crate::domain::forms::profile::{DiplomaKind, ReviewSection};
 use crate::profile::PartCheck;
 use crate::repo::audit::AuditAction;
 use crate::session::Role;
+use crate::staff::{EmailStatus, EmailTransport};
 
 text_code! {
     Role => Role::from_code,
@@ -64,6 +65,9 @@ text_code! {
     ProfileStatus => ProfileStatus::from_code,
     DocumentKind => DocumentKind::from_code,
     TestKind => TestKind::from_code,
+    QuestionKind => QuestionKind::from_code,
+    EmailStatus => EmailStatus::from_code,
+    EmailTransport => EmailTransport::from_code,
     Cefr => |c| Cefr::parse(c).ok(),
     CompetenceLevel => |c| CompetenceLevel::parse(c).ok(),
     LearnerLevel => |c| LearnerLevel::parse(c).ok(),

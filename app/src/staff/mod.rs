@@ -1,12 +1,14 @@
-//! The staff area: dashboard, accounts (staff and centre users) and the emails sent.
+//! The staff area: dashboard, accounts (staff and centre users) and the emails sent; their
+//! server functions and pages.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
 use crate::auth::Role;
-use crate::components::form::{error_of, field_error, Field, FormAlert, Submit};
-use crate::components::{ErrorPanel, PageTitle, RequireRole};
+use crate::components::form::{CheckedForm, Field, FormAlert, FormState, SelectField, Submit};
+use crate::components::{Loaded, PageTitle, RequireRole};
+use crate::domain::forms::accounts::{StaffAccount, StaffAccountForm};
 use crate::error::AppError;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,35 +29,82 @@ pub struct Dashboard {
 
 #[server]
 pub async fn staff_dashboard() -> Result<Dashboard, AppError> {
-    use crate::auth::server::{reply, require_role};
-    use crate::count_with;
-    use crate::infra::db::{Arg, NO_ARGS};
-    reply(
-        async move {
-            let (state, _ctx) = require_role(Role::Staff).await?;
-            let week_ago = crate::infra::time::now() - chrono::Duration::days(7);
-            let db = &state.db;
-            let users = "SELECT COUNT(*) FROM users WHERE role = $1 AND deleted_at IS NULL";
-            let role = |r: &str| [Arg::Text(r.into())];
-            let emails_last_week = count_with!(db, "SELECT COUNT(*) FROM emails WHERE created_at > $1", &[Arg::Time(week_ago)])?;
-            Ok(Dashboard {
-                trainers: count_with!(db, users, &role("trainer"))?,
-                staff: count_with!(db, users, &role("staff"))?,
-                centre_users: count_with!(db, users, &role("centre"))?,
-                emails_last_week,
-                profiles_pending: count_with!(db, "SELECT COUNT(*) FROM trainer_profiles WHERE status = 'en_attente'", NO_ARGS)?,
-                missions_published: count_with!(db, "SELECT COUNT(*) FROM missions WHERE status = 'publiee'", NO_ARGS)?,
-                applications_pending: count_with!(
-                    db,
-                    "SELECT COUNT(*) FROM applications a JOIN missions m ON m.id = a.mission_id \
-                     WHERE a.status = 'envoyee' AND m.status = 'publiee'",
-                    NO_ARGS
-                )?,
-                missions_running: count_with!(db, "SELECT COUNT(*) FROM missions WHERE status IN ('pourvue', 'en_cours')", NO_ARGS)?,
-            })
+    use crate::domain::missions::MissionStatus;
+    use crate::domain::ProfileStatus;
+    use crate::guard::{guard, STAFF};
+    use crate::repo::dashboard::*;
+    guard(STAFF, |caller| async move {
+        let db = &caller.state.db;
+        let week_ago = crate::infra::time::now() - chrono::Duration::days(7);
+        Ok(Dashboard {
+            trainers: count_users(db, Role::Trainer).await?,
+            staff: count_users(db, Role::Staff).await?,
+            centre_users: count_users(db, Role::Centre).await?,
+            emails_last_week: count_emails_since(db, week_ago).await?,
+            profiles_pending: count_profiles(db, ProfileStatus::Submitted).await?,
+            missions_published: count_missions(db, &[MissionStatus::Published]).await?,
+            applications_pending: count_applications_awaiting_choice(db).await?,
+            missions_running: count_missions(db, &[MissionStatus::Filled, MissionStatus::InProgress]).await?,
+        })
+    })
+    .await
+}
+
+/// Whether an email left (stored as `sent` / `failed`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EmailStatus {
+    Sent,
+    Failed,
+}
+
+impl EmailStatus {
+    pub fn code(self) -> &'static str {
+        match self {
+            EmailStatus::Sent => "sent",
+            EmailStatus::Failed => "failed",
         }
-        .await,
-    )
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        match code {
+            "sent" => Some(EmailStatus::Sent),
+            "failed" => Some(EmailStatus::Failed),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            EmailStatus::Sent => "Envoyé",
+            EmailStatus::Failed => "Échec d'envoi",
+        }
+    }
+}
+
+/// How an email left: by SMTP, or written to the local outbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EmailTransport {
+    Smtp,
+    Outbox,
+}
+
+impl EmailTransport {
+    pub fn code(self) -> &'static str {
+        match self {
+            EmailTransport::Smtp => "smtp",
+            EmailTransport::Outbox => "outbox",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        match code {
+            "smtp" => Some(EmailTransport::Smtp),
+            "outbox" => Some(EmailTransport::Outbox),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -64,8 +113,8 @@ pub struct SentEmail {
     pub recipient: String,
     pub subject: String,
     pub body: Option<String>,
-    pub transport: String,
-    pub status: String,
+    pub transport: EmailTransport,
+    pub status: EmailStatus,
     /// Paris time, formatted on the server.
     pub sent_at: String,
 }
@@ -86,57 +135,32 @@ pub fn page_count(total: i64, size: i64) -> u32 {
 
 #[server]
 pub async fn list_emails(page: u32) -> Result<Page<SentEmail>, AppError> {
-    use crate::auth::server::{reply, require_role};
-    use crate::on_db;
-    reply(
-        async move {
-            let (state, _ctx) = require_role(Role::Staff).await?;
-            use chrono::{DateTime, Utc};
-            #[derive(sqlx::FromRow)]
-            struct Row {
-                id: i64,
-                recipient: String,
-                subject: String,
-                body_text: Option<String>,
-                transport: String,
-                status: String,
-                created_at: DateTime<Utc>,
-            }
-            let page = page.max(1);
-            let offset = (i64::from(page) - 1) * PAGE_SIZE;
-            let total: i64 = on_db!(&state.db, |pool| {
-                sqlx::query_scalar("SELECT COUNT(*) FROM emails").fetch_one(pool).await
-            })?;
-            let rows: Vec<Row> = on_db!(&state.db, |pool| {
-                sqlx::query_as(
-                    "SELECT id, recipient, subject, body_text, transport, status, created_at
-                     FROM emails ORDER BY created_at DESC, id DESC LIMIT $1 OFFSET $2",
-                )
-                .bind(PAGE_SIZE)
-                .bind(offset)
-                .fetch_all(pool)
-                .await
-            })?;
-            Ok(Page {
-                items: rows
-                    .into_iter()
-                    .map(|r| SentEmail {
-                        id: r.id,
-                        recipient: r.recipient,
-                        subject: r.subject,
-                        body: r.body_text,
-                        transport: r.transport,
-                        status: r.status,
-                        sent_at: crate::infra::time::paris_datetime(r.created_at),
-                    })
-                    .collect(),
-                page,
-                pages: page_count(total, PAGE_SIZE),
-                total,
-            })
-        }
-        .await,
-    )
+    use crate::guard::{guard, STAFF};
+    use crate::repo::emails;
+    guard(STAFF, |caller| async move {
+        let db = &caller.state.db;
+        let page = page.max(1);
+        let total = emails::count(db).await?;
+        let rows = emails::list(db, PAGE_SIZE, (i64::from(page) - 1) * PAGE_SIZE).await?;
+        Ok(Page {
+            items: rows
+                .into_iter()
+                .map(|r| SentEmail {
+                    id: r.id,
+                    recipient: r.recipient,
+                    subject: r.subject,
+                    body: r.body_text,
+                    transport: r.transport,
+                    status: r.status,
+                    sent_at: crate::infra::time::paris_datetime(r.created_at),
+                })
+                .collect(),
+            page,
+            pages: page_count(total, PAGE_SIZE),
+            total,
+        })
+    })
+    .await
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -151,169 +175,99 @@ pub struct AccountRow {
 
 #[server]
 pub async fn list_accounts(role: Option<String>, page: u32) -> Result<Page<AccountRow>, AppError> {
-    use crate::auth::server::{reply, require_role};
-    use crate::on_db;
-    reply(
-        async move {
-            let (state, _ctx) = require_role(Role::Staff).await?;
-            let role = match role.as_deref().filter(|r| !r.is_empty()) {
-                Some(code) => Some(Role::from_code(code).ok_or_else(|| AppError::field("role", "Type de compte inconnu."))?),
-                None => None,
-            };
-            use chrono::{DateTime, Utc};
-            #[derive(sqlx::FromRow)]
-            struct Row {
-                id: i64,
-                email: String,
-                first_name: String,
-                last_name: String,
-                role: String,
-                created_at: DateTime<Utc>,
-            }
-            let page = page.max(1);
-            let offset = (i64::from(page) - 1) * PAGE_SIZE;
-            let role_code = role.map(Role::code);
-            let total: i64 = on_db!(&state.db, |pool| {
-                sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE deleted_at IS NULL AND ($1 IS NULL OR role = $1)")
-                    .bind(role_code)
-                    .fetch_one(pool)
-                    .await
-            })?;
-            let rows: Vec<Row> = on_db!(&state.db, |pool| {
-                sqlx::query_as(
-                    "SELECT id, email, first_name, last_name, role, created_at FROM users
-                     WHERE deleted_at IS NULL AND ($1 IS NULL OR role = $1)
-                     ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3",
-                )
-                .bind(role_code)
-                .bind(PAGE_SIZE)
-                .bind(offset)
-                .fetch_all(pool)
-                .await
-            })?;
-            Ok(Page {
-                items: rows
-                    .into_iter()
-                    .filter_map(|r| {
-                        Some(AccountRow {
-                            id: r.id,
-                            email: r.email,
-                            name: format!("{} {}", r.first_name, r.last_name),
-                            role: Role::from_code(&r.role)?,
-                            created_on: crate::infra::time::paris_date(r.created_at),
-                        })
-                    })
-                    .collect(),
-                page,
-                pages: page_count(total, PAGE_SIZE),
-                total,
-            })
-        }
-        .await,
-    )
+    use crate::guard::{guard, STAFF};
+    use crate::repo::accounts;
+    guard(STAFF, |caller| async move {
+        let role = match role.as_deref().filter(|r| !r.is_empty()) {
+            Some(code) => Some(Role::from_code(code).ok_or_else(|| AppError::field("role", "Type de compte inconnu."))?),
+            None => None,
+        };
+        let db = &caller.state.db;
+        let page = page.max(1);
+        let total = accounts::count_accounts(db, role).await?;
+        let rows = accounts::list_accounts(db, role, PAGE_SIZE, (i64::from(page) - 1) * PAGE_SIZE).await?;
+        Ok(Page {
+            items: rows
+                .into_iter()
+                .map(|r| AccountRow {
+                    id: r.id,
+                    email: r.email,
+                    name: format!("{} {}", r.first_name, r.last_name),
+                    role: r.role,
+                    created_on: crate::infra::time::paris_date(r.created_at),
+                })
+                .collect(),
+            page,
+            pages: page_count(total, PAGE_SIZE),
+            total,
+        })
+    })
+    .await
 }
 
 /// Staff create staff and centre accounts; the new user chooses a password through an
-/// invitation link (the same single-use mechanism as a password reset, valid 7 days).
+/// invitation link (the same single-use mechanism as a password reset, valid 7 days). A centre
+/// account names its centre (`centre_id`).
 #[server]
-pub async fn create_account(
-    role: String,
-    first_name: String,
-    last_name: String,
-    email: String,
-    centre_id: Option<i64>,
-) -> Result<String, AppError> {
-    use crate::auth::server::*;
-    use crate::domain::Email;
-    use crate::error::FieldErrors;
-    reply(
-        async move {
-            let (state, ctx) = require_role(Role::Staff).await?;
-            let mut errors = FieldErrors::new();
-            let role = match Role::from_code(&role) {
-                Some(Role::Trainer) | None => {
-                    errors.add("role", "Choisissez « Équipe » ou « Centre de formation » (les formateurs s'inscrivent eux-mêmes).");
-                    None
-                }
-                Some(role) => Some(role),
-            };
-            let first_name = first_name.trim().to_string();
-            let last_name = last_name.trim().to_string();
-            if first_name.is_empty() {
-                errors.add("first_name", "Saisissez le prénom.");
-            }
-            if last_name.is_empty() {
-                errors.add("last_name", "Saisissez le nom.");
-            }
-            let email = errors.check("email", Email::parse(&email));
-            let centre_id = match (role, centre_id) {
-                (Some(Role::Centre), Some(id)) => {
-                    let exists: Option<i64> = crate::on_db!(&state.db, |pool| {
-                        sqlx::query_scalar("SELECT id FROM centres WHERE id = $1").bind(id).fetch_optional(pool).await
-                    })?;
-                    if exists.is_none() {
-                        errors.add("centre_id", "Ce centre n'existe pas.");
-                    }
-                    exists
-                }
-                (Some(Role::Centre), None) => {
-                    errors.add("role", "Un compte de centre se crée depuis la page du centre concerné.");
-                    None
-                }
-                _ => None,
-            };
-            errors.into_result()?;
-            let (Some(role), Some(email)) = (role, email) else { return Err(AppError::Internal) };
-            // An unguessable password nobody knows: the invitation link sets the real one.
-            let placeholder = hash_password(hex::encode(rand::random::<[u8; 32]>())).await?;
-            let Some(user_id) = crate::repo::accounts::create_user(&state.db, &email, &placeholder, &first_name, &last_name, role, false).await? else {
-                return Err(AppError::field("email", "Un compte existe déjà avec cette adresse."));
-            };
-            if let Some(centre_id) = centre_id {
-                crate::on_db!(&state.db, |pool| {
-                    sqlx::query("UPDATE users SET centre_id = $1 WHERE id = $2").bind(centre_id).bind(user_id).execute(pool).await.map(|r| r.rows_affected())
-                })?;
-            }
-            tracing::info!(user_id, by = ctx.user_id, role = role.code(), "account created by staff");
-            let token = crate::repo::accounts::create_token(&state.db, user_id, chrono::Duration::days(7)).await?;
-            let body = format!(
-                "Bonjour {first_name},\n\nUn compte « {} » vient d'être créé pour vous sur Mission Formateur.\n\n\
-                 Choisissez votre mot de passe en suivant ce lien (valable 7 jours, utilisable une seule fois) :\n\
-                 {}/reinitialiser-mot-de-passe?jeton={token}\n\nL'équipe Mission Formateur",
-                role.label(),
-                state.config.site_url
-            );
-            if let Err(e) = state.mailer.send(&state.db, &email, "Votre accès à Mission Formateur", &body).await {
-                tracing::warn!(error = %e, "invitation not delivered");
-                return Ok(format!(
-                    "Le compte de {first_name} {last_name} est créé, mais l'e-mail d'invitation n'a pas pu partir : utilisez « Mot de passe oublié » avec son adresse."
-                ));
-            }
-            Ok(format!("Le compte de {first_name} {last_name} est créé : une invitation lui a été envoyée."))
+pub async fn create_account(#[server(flatten)] form: StaffAccountForm, centre_id: Option<i64>) -> Result<String, AppError> {
+    use crate::auth::server::hash_password;
+    use crate::domain::forms::accounts::StaffAccount;
+    use crate::guard::{guard, STAFF};
+    use crate::repo::accounts;
+    guard(STAFF, |caller| async move {
+        let state = caller.state;
+        let StaffAccount { role, first_name, last_name, email } = StaffAccount::try_from(form)?;
+        let centre_id = match (role, centre_id) {
+            (Role::Centre, Some(id)) if accounts::centre_exists(&state.db, id).await? => Some(id),
+            (Role::Centre, Some(_)) => return Err(AppError::field("centre_id", "Ce centre n'existe pas.")),
+            (Role::Centre, None) => return Err(AppError::field("role", "Un compte de centre se crée depuis la page du centre concerné.")),
+            _ => None,
+        };
+        // An unguessable password nobody knows: the invitation link sets the real one.
+        let placeholder = hash_password(hex::encode(rand::random::<[u8; 32]>())).await?;
+        let Some(user_id) = accounts::create_user(&state.db, &email, &placeholder, &first_name, &last_name, role, false).await? else {
+            return Err(AppError::field("email", "Un compte existe déjà avec cette adresse."));
+        };
+        if let Some(centre_id) = centre_id {
+            accounts::set_centre(&state.db, user_id, centre_id).await?;
         }
-        .await,
-    )
+        tracing::info!(user_id, by = caller.ctx.user_id, role = role.code(), "account created by staff");
+        let token = accounts::create_token(&state.db, user_id, chrono::Duration::days(7)).await?;
+        let body = format!(
+            "Bonjour {first_name},\n\nUn compte « {} » vient d'être créé pour vous sur Mission Formateur.\n\n\
+             Choisissez votre mot de passe en suivant ce lien (valable 7 jours, utilisable une seule fois) :\n\
+             {}/reinitialiser-mot-de-passe?jeton={token}\n\nL'équipe Mission Formateur",
+            role.label(),
+            state.config.site_url
+        );
+        if let Err(e) = state.mailer.send(&state.db, &email, "Votre accès à Mission Formateur", &body).await {
+            tracing::warn!(error = %e, "invitation not delivered");
+            return Ok(format!(
+                "Le compte de {first_name} {last_name} est créé, mais l'e-mail d'invitation n'a pas pu partir : utilisez « Mot de passe oublié » avec son adresse."
+            ));
+        }
+        Ok(format!("Le compte de {first_name} {last_name} est créé : une invitation lui a été envoyée."))
+    })
+    .await
 }
 
 #[component]
 pub fn StaffHomePage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| staff_dashboard());
     view! {
         <PageTitle text="Tableau de bord de l'équipe"/>
         <RequireRole role=Role::Staff>
-            <StaffHome/>
+            <StaffHome data/>
         </RequireRole>
     }
 }
 
 #[component]
-fn StaffHome() -> impl IntoView {
-    let data = Resource::new(|| (), |_| staff_dashboard());
+fn StaffHome(data: Resource<Result<Dashboard, AppError>>) -> impl IntoView {
     view! {
         <section class="panel">
             <h1>"Tableau de bord de l'équipe"</h1>
-            <Suspense fallback=|| view! { <p class="muted">"Chargement…"</p> }>
-                {move || data.get().map(|r| match r {
-                    Ok(d) => view! {
+            <Loaded resource=data let:d>
                         <div class="stats">
                             <a class="stat" href="/equipe/profils"><span class="stat-value">{d.profiles_pending}</span><span class="stat-label">"profil(s) à vérifier"</span></a>
                             <a class="stat" href="/equipe/missions?statut=publiee"><span class="stat-value">{d.applications_pending}</span><span class="stat-label">"candidature(s) en attente d'un choix"</span></a>
@@ -326,10 +280,7 @@ fn StaffHome() -> impl IntoView {
                             <div class="stat"><span class="stat-value">{d.centre_users}</span><span class="stat-label">"comptes de centres"</span></div>
                             <div class="stat"><span class="stat-value">{d.emails_last_week}</span><span class="stat-label">"e-mails envoyés cette semaine"</span></div>
                         </div>
-                    }.into_any(),
-                    Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
-                })}
-            </Suspense>
+            </Loaded>
             <div class="cards">
                 <a class="card link-card" href="/equipe/profils">
                     <h2>"Profils à vérifier"</h2>
@@ -367,10 +318,12 @@ fn page_from_query() -> Memo<u32> {
 
 #[component]
 pub fn EmailsPage() -> impl IntoView {
+    let page = page_from_query();
+    let data = Resource::new(move || page.get(), list_emails);
     view! {
         <PageTitle text="Emails envoyés"/>
         <RequireRole role=Role::Staff>
-            <Emails/>
+            <Emails data/>
         </RequireRole>
     }
 }
@@ -395,27 +348,25 @@ fn linkify(body: &str) -> impl IntoView {
 }
 
 #[component]
-fn Emails() -> impl IntoView {
-    let page = page_from_query();
-    let data = Resource::new(move || page.get(), list_emails);
+fn Emails(data: Resource<Result<Page<SentEmail>, AppError>>) -> impl IntoView {
     view! {
         <section class="panel">
             <h1>"Emails envoyés"</h1>
             <p class="muted">
                 "Les e-mails de la plateforme. En local (sans serveur SMTP configuré), leur contenu est conservé ici pour que vous puissiez suivre leurs liens."
             </p>
-            <Suspense fallback=|| view! { <p class="muted">"Chargement…"</p> }>
-                {move || data.get().map(|r| match r {
-                    Ok(p) if p.items.is_empty() => view! { <p class="empty">"Aucun e-mail envoyé pour l'instant."</p> }.into_any(),
-                    Ok(p) => {
+            <Loaded resource=data let:p>
+                {if p.items.is_empty() {
+                    view! { <p class="empty">"Aucun e-mail envoyé pour l'instant."</p> }.into_any()
+                } else {
                         let items = p.items.into_iter().map(|m| {
-                            let status = if m.status == "sent" { "Envoyé" } else { "Échec d'envoi" };
+                            let status = m.status.label();
                             let when = m.sent_at.clone();
                             view! {
                                 <article class="email">
                                     <header>
                                         <h2>{m.subject.clone()}</h2>
-                                        <p class="meta">"À " <strong>{m.recipient.clone()}</strong> " — " {when} " — " {status} " (" {m.transport.clone()} ")"</p>
+                                        <p class="meta">"À " <strong>{m.recipient.clone()}</strong> " — " {when} " — " {status} " (" {m.transport.code()} ")"</p>
                                     </header>
                                     {match m.body {
                                         Some(body) => view! { <div class="email-body">{linkify(&body)}</div> }.into_any(),
@@ -429,10 +380,8 @@ fn Emails() -> impl IntoView {
                             <div class="emails">{items}</div>
                             <Pager page=p.page pages=p.pages base="/equipe/emails"/>
                         }.into_any()
-                    }
-                    Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
-                })}
-            </Suspense>
+                }}
+            </Loaded>
         </section>
     }
 }
@@ -454,84 +403,83 @@ pub fn Pager(page: u32, pages: u32, #[prop(into)] base: String) -> impl IntoView
     })
 }
 
+/// The account filter of the address (`?role=staff`).
+fn role_from_query() -> Memo<Option<String>> {
+    let query = use_query_map();
+    Memo::new(move |_| query.read().get("role"))
+}
+
 #[component]
 pub fn AccountsPage() -> impl IntoView {
+    let page = page_from_query();
+    let role = role_from_query();
+    let create = ServerAction::<CreateAccount>::new();
+    let data = Resource::new(move || (role.get(), page.get(), create.version().get()), |(role, page, _)| list_accounts(role, page));
     view! {
         <PageTitle text="Comptes"/>
         <RequireRole role=Role::Staff>
-            <Accounts/>
+            <Accounts role data create/>
         </RequireRole>
     }
 }
 
 #[component]
-fn Accounts() -> impl IntoView {
-    let query = use_query_map();
-    let page = page_from_query();
-    let role = Memo::new(move |_| query.read().get("role"));
-    let create = ServerAction::<CreateAccount>::new();
+fn Accounts(
+    role: Memo<Option<String>>,
+    data: Resource<Result<Page<AccountRow>, AppError>>,
+    create: ServerAction<CreateAccount>,
+) -> impl IntoView {
     let value = create.value();
-    let data = Resource::new(move || (role.get(), page.get(), create.version().get()), |(role, page, _)| list_accounts(role, page));
-    let role_label = |role: Role| role.label();
+    let form = FormState::new(create);
+    let tab = move |code: &'static str| move || (role.get().as_deref() == Some(code)).then_some("page");
     view! {
         <section class="panel">
             <h1>"Comptes"</h1>
             <nav class="tabs" aria-label="Filtrer par type de compte">
                 <a href="/equipe/comptes" aria-current=move || role.get().is_none().then_some("page")>"Tous"</a>
-                <a href="/equipe/comptes?role=trainer" aria-current=move || (role.get().as_deref() == Some("trainer")).then_some("page")>"Formateurs"</a>
-                <a href="/equipe/comptes?role=staff" aria-current=move || (role.get().as_deref() == Some("staff")).then_some("page")>"Équipe"</a>
-                <a href="/equipe/comptes?role=centre" aria-current=move || (role.get().as_deref() == Some("centre")).then_some("page")>"Centres"</a>
+                <a href="/equipe/comptes?role=trainer" aria-current=tab("trainer")>"Formateurs"</a>
+                <a href="/equipe/comptes?role=staff" aria-current=tab("staff")>"Équipe"</a>
+                <a href="/equipe/comptes?role=centre" aria-current=tab("centre")>"Centres"</a>
             </nav>
-            <Suspense fallback=|| view! { <p class="muted">"Chargement…"</p> }>
-                {move || data.get().map(|r| match r {
-                    Ok(p) if p.items.is_empty() => view! { <p class="empty">"Aucun compte de ce type."</p> }.into_any(),
-                    Ok(p) => {
-                        let rows = p.items.into_iter().map(|a| view! {
-                            <tr>
-                                <td data-label="Nom">{a.name}</td>
-                                <td data-label="E-mail">{a.email}</td>
-                                <td data-label="Type">{role_label(a.role)}</td>
-                                <td data-label="Créé le">{a.created_on}</td>
-                            </tr>
-                        }).collect::<Vec<_>>();
-                        let base = match role.get_untracked() {
-                            Some(_) => "/equipe/comptes?role=",
-                            None => "/equipe/comptes",
-                        };
-                        view! {
-                            <table class="table">
-                                <caption>{format!("{} compte(s)", p.total)}</caption>
-                                <thead><tr><th scope="col">"Nom"</th><th scope="col">"E-mail"</th><th scope="col">"Type"</th><th scope="col">"Créé le"</th></tr></thead>
-                                <tbody>{rows}</tbody>
-                            </table>
-                            {(base == "/equipe/comptes").then(|| view! { <Pager page=p.page pages=p.pages base="/equipe/comptes"/> })}
-                        }.into_any()
-                    }
-                    Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
-                })}
-            </Suspense>
+            <Loaded resource=data let:p>
+                {if p.items.is_empty() {
+                    view! { <p class="empty">"Aucun compte de ce type."</p> }.into_any()
+                } else {
+                    let rows = p.items.into_iter().map(|a| view! {
+                        <tr>
+                            <td data-label="Nom">{a.name}</td>
+                            <td data-label="E-mail">{a.email}</td>
+                            <td data-label="Type">{a.role.label()}</td>
+                            <td data-label="Créé le">{a.created_on}</td>
+                        </tr>
+                    }).collect::<Vec<_>>();
+                    let unfiltered = role.get_untracked().is_none();
+                    view! {
+                        <table class="table">
+                            <caption>{format!("{} compte(s)", p.total)}</caption>
+                            <thead><tr><th scope="col">"Nom"</th><th scope="col">"E-mail"</th><th scope="col">"Type"</th><th scope="col">"Créé le"</th></tr></thead>
+                            <tbody>{rows}</tbody>
+                        </table>
+                        {unfiltered.then(|| view! { <Pager page=p.page pages=p.pages base="/equipe/comptes"/> })}
+                    }.into_any()
+                }}
+            </Loaded>
         </section>
         <section class="panel narrow">
             <h2>"Créer un accès pour l'équipe"</h2>
             <p class="muted">"La personne reçoit un e-mail d'invitation pour choisir son mot de passe. Les formateurs, eux, s'inscrivent eux-mêmes."</p>
             {move || value.get().and_then(|r| r.ok()).map(|msg| view! { <div class="alert alert-success" role="status"><p>{msg}</p></div> })}
-            <ActionForm action=create attr:class="form" attr:novalidate=true>
-                <FormAlert error=error_of(value)/>
-                <div class="field" class:has-error=move || field_error(value, "role").get().is_some()>
-                    <label for="f-role">"Type de compte"</label>
-                    <select id="f-role" name="role">
-                        <option value="staff">"Équipe Mission Formateur"</option>
-                    </select>
-                    <p class="hint">"Les comptes des centres partenaires se créent depuis la page de chaque centre (menu Centres)."</p>
-                    {move || field_error(value, "role").get().map(|e| view! { <p class="error">{e}</p> })}
-                </div>
+            <CheckedForm state=form check=|a: &CreateAccount| StaffAccount::try_from(a.form.clone()).map(drop) attr:class="form">
+                <FormAlert error=form.alert()/>
+                <SelectField label="Type de compte" name="role" options=vec![(Role::Staff.code().to_string(), "Équipe Mission Formateur".to_string())]
+                    hint="Les comptes des centres partenaires se créent depuis la page de chaque centre (menu Centres)." error=form.field("role")/>
                 <div class="row">
-                    <Field label="Prénom" name="first_name" required=true error=field_error(value, "first_name")/>
-                    <Field label="Nom" name="last_name" required=true error=field_error(value, "last_name")/>
+                    <Field label="Prénom" name="first_name" required=true error=form.field("first_name")/>
+                    <Field label="Nom" name="last_name" required=true error=form.field("last_name")/>
                 </div>
-                <Field label="Adresse e-mail" name="email" kind="email" required=true error=field_error(value, "email")/>
+                <Field label="Adresse e-mail" name="email" kind="email" required=true error=form.field("email")/>
                 <Submit label="Créer le compte" pending=create.pending()/>
-            </ActionForm>
+            </CheckedForm>
         </section>
     }
 }

@@ -32,7 +32,7 @@ async fn render_and_loaders(app: &TestApp, client: &reqwest::Client, page: &str,
     // and anonymously tells what that costs.
     let probe: &[(&str, &str)] = &[("token", "0")];
     let logged_in = statements(app, app.call(client, app::auth::CheckResetLink::PATH, probe)).await;
-    let anonymous = statements(app, app.call(&client(), app::auth::CheckResetLink::PATH, probe)).await;
+    let anonymous = statements(app, app.call(&crate::common::client(), app::auth::CheckResetLink::PATH, probe)).await;
     let per_request = logged_in - anonymous;
     let mut once = per_request;
     for (path, args) in loaders {

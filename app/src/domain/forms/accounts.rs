@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::form::{required_text, ticked, FieldErrors};
 use crate::domain::password::{check_password_shape, PasswordError};
 use crate::domain::Email;
+use crate::session::Role;
 
 /// The registration form, as typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -175,6 +176,49 @@ impl NewPassword {
     }
 }
 
+/// An account created by staff for a colleague or a partner centre (field `role`: `staff` or
+/// `centre`), as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffAccountForm {
+    pub role: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+}
+
+/// A valid account to create by invitation. Trainers register themselves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffAccount {
+    pub role: Role,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: Email,
+}
+
+impl TryFrom<StaffAccountForm> for StaffAccount {
+    type Error = FieldErrors;
+
+    fn try_from(form: StaffAccountForm) -> Result<Self, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let role = match Role::from_code(&form.role) {
+            Some(Role::Trainer) | None => {
+                errors.add("role", "Choisissez « Équipe » ou « Centre de formation » (les formateurs s'inscrivent eux-mêmes).");
+                None
+            }
+            Some(role) => Some(role),
+        };
+        let first_name = required_text(&mut errors, "first_name", &form.first_name, 100, "Saisissez le prénom.");
+        let last_name = required_text(&mut errors, "last_name", &form.last_name, 100, "Saisissez le nom.");
+        let email = errors.check("email", Email::parse(&form.email));
+        match (role, first_name, last_name, email) {
+            (Some(role), Some(first_name), Some(last_name), Some(email)) if errors.is_empty() => {
+                Ok(StaffAccount { role, first_name, last_name, email })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -220,5 +264,17 @@ mod tests {
         let errors = NewPassword::check("new_password", "new_password_confirm", "court", "autre", "a@b.fr").unwrap_err();
         assert!(errors.get("new_password").is_some() && errors.get("new_password_confirm").is_some());
         assert!(NewPassword::check("p", "c", "cheval agrafe pile correcte", "cheval agrafe pile correcte", "a@b.fr").is_ok());
+    }
+
+    #[test]
+    fn staff_create_staff_and_centre_accounts_only() {
+        let form = StaffAccountForm { role: "staff".into(), first_name: " Nadia ".into(), last_name: "Rousseau".into(), email: "N@Exemple.fr".into() };
+        let account = StaffAccount::try_from(form.clone()).unwrap();
+        assert_eq!((account.role, account.first_name.as_str(), account.email.as_str()), (Role::Staff, "Nadia", "n@exemple.fr"));
+        let errors = StaffAccount::try_from(StaffAccountForm { role: "trainer".into(), last_name: " ".into(), email: "x".into(), ..form }).unwrap_err();
+        for field in ["role", "last_name", "email"] {
+            assert!(errors.get(field).is_some(), "{field}: {errors:?}");
+        }
+        assert!(errors.get("first_name").is_none());
     }
 }
