@@ -8,7 +8,6 @@ use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, Pass
 use argon2::{Algorithm, Argon2, Params, Version};
 use axum_login::{AuthnBackend, UserId};
 use chrono::Duration;
-use leptos::prelude::*;
 
 use super::{Role, SessionUser};
 use crate::domain::password::{check_password_shape, PasswordError};
@@ -268,39 +267,6 @@ pub async fn auth_session() -> Result<AuthSession, AppError> {
         tracing::error!(error = %e, "auth session unavailable");
         AppError::Internal
     })
-}
-
-/// The caller, or `Unauthenticated`.
-pub async fn require_user() -> Result<(AppState, Ctx, AuthUser), AppError> {
-    let state = app_state()?;
-    let session = auth_session().await?;
-    let user = session.user.ok_or(AppError::Unauthenticated)?;
-    let ctx = Ctx { user_id: user.id, role: user.role };
-    Ok((state, ctx, user))
-}
-
-/// The caller, who must have `role`.
-pub async fn require_role(role: Role) -> Result<(AppState, Ctx), AppError> {
-    let (state, ctx, _) = require_user().await?;
-    ctx.require(role)?;
-    Ok((state, ctx))
-}
-
-/// Sets the HTTP status of a failed server-function call (a page render keeps its own status).
-pub fn reply<T>(result: Result<T, AppError>) -> Result<T, AppError> {
-    if let Err(error) = &result {
-        let is_api_call = use_context::<http::request::Parts>()
-            .is_some_and(|parts| parts.uri.path().starts_with("/api/"));
-        if is_api_call {
-            if let (Some(response), Ok(status)) = (
-                use_context::<leptos_axum::ResponseOptions>(),
-                http::StatusCode::from_u16(error.status()),
-            ) {
-                response.set_status(status);
-            }
-        }
-    }
-    result
 }
 
 #[cfg(test)]

@@ -323,3 +323,10 @@ pub async fn set_centre(db: &Db, user_id: i64, centre_id: i64) -> Result<(), sql
     })?;
     Ok(())
 }
+
+/// Accounts of `role` still open (the staff dashboard).
+pub async fn count_by_role(db: &Db, role: Role) -> Result<i64, sqlx::Error> {
+    on_db!(db, |pool| {
+        sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = $1 AND deleted_at IS NULL").bind(role).fetch_one(pool).await
+    })
+}

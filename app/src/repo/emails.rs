@@ -40,3 +40,8 @@ pub async fn list(db: &Db, limit: i64, offset: i64) -> Result<Vec<EmailRow>, sql
         .await
     })
 }
+
+/// Emails sent since `since` (the staff dashboard).
+pub async fn count_since(db: &Db, since: chrono::DateTime<chrono::Utc>) -> Result<i64, sqlx::Error> {
+    crate::on_db!(db, |pool| sqlx::query_scalar("SELECT COUNT(*) FROM emails WHERE created_at > $1").bind(since).fetch_one(pool).await)
+}

@@ -9,7 +9,6 @@ pub mod audit;
 pub mod centres;
 pub mod codes;
 pub mod competence;
-pub mod dashboard;
 pub mod documents;
 pub mod emails;
 pub mod fixtures;

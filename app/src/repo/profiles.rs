@@ -611,3 +611,10 @@ pub async fn set_own_email_digest(db: &Db, ctx: &Ctx, enabled: bool) -> Result<(
     })?;
     Ok(())
 }
+
+// --- Used by the staff dashboard ---
+
+/// Trainer profiles with `status`.
+pub async fn count_by_status(db: &Db, status: ProfileStatus) -> Result<i64, sqlx::Error> {
+    on_db!(db, |pool| sqlx::query_scalar("SELECT COUNT(*) FROM trainer_profiles WHERE status = $1").bind(status).fetch_one(pool).await)
+}

@@ -32,19 +32,19 @@ pub async fn staff_dashboard() -> Result<Dashboard, AppError> {
     use crate::domain::missions::MissionStatus;
     use crate::domain::ProfileStatus;
     use crate::guard::{guard, STAFF};
-    use crate::repo::dashboard::*;
+    use crate::repo::{accounts, applications, emails, missions, profiles};
     guard(STAFF, |caller| async move {
         let db = &caller.state.db;
         let week_ago = crate::infra::time::now() - chrono::Duration::days(7);
         Ok(Dashboard {
-            trainers: count_users(db, Role::Trainer).await?,
-            staff: count_users(db, Role::Staff).await?,
-            centre_users: count_users(db, Role::Centre).await?,
-            emails_last_week: count_emails_since(db, week_ago).await?,
-            profiles_pending: count_profiles(db, ProfileStatus::Submitted).await?,
-            missions_published: count_missions(db, &[MissionStatus::Published]).await?,
-            applications_pending: count_applications_awaiting_choice(db).await?,
-            missions_running: count_missions(db, &[MissionStatus::Filled, MissionStatus::InProgress]).await?,
+            trainers: accounts::count_by_role(db, Role::Trainer).await?,
+            staff: accounts::count_by_role(db, Role::Staff).await?,
+            centre_users: accounts::count_by_role(db, Role::Centre).await?,
+            emails_last_week: emails::count_since(db, week_ago).await?,
+            profiles_pending: profiles::count_by_status(db, ProfileStatus::Submitted).await?,
+            missions_published: missions::count_by_status(db, &[MissionStatus::Published]).await?,
+            applications_pending: applications::count_awaiting_choice(db).await?,
+            missions_running: missions::count_by_status(db, &[MissionStatus::Filled, MissionStatus::InProgress]).await?,
         })
     })
     .await
