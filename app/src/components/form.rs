@@ -31,16 +31,17 @@ where
     })
 }
 
-/// The errors of a typed form: those found in the browser before sending, else those of the
-/// server's last answer.
+/// The errors of a typed form: those the browser found when the form was sent, until the
+/// server's answer to that submission arrives; then the server's, which are complete (it adds
+/// the rules only it can check: common passwords, lists kept in the database…).
 pub struct FormState<S>
 where
     S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
     S::Output: Send + Sync + 'static,
 {
     pub action: ServerAction<S>,
-    /// Set by `CheckedForm` when the browser's check fails, cleared when the form is sent.
-    pub client: RwSignal<Option<FieldErrors>>,
+    /// Set by `CheckedForm`: the browser's errors, with the action's version they were found at.
+    pub client: RwSignal<Option<(usize, FieldErrors)>>,
 }
 
 impl<S> Clone for FormState<S>
@@ -69,10 +70,16 @@ where
         Self { action, client: RwSignal::new(None) }
     }
 
+    /// The browser's errors, while the server has not answered the submission they belong to.
+    fn current_client_errors(self) -> Option<FieldErrors> {
+        let version = self.action.version().get();
+        self.client.get().filter(|(at, _)| *at == version).map(|(_, errors)| errors)
+    }
+
     /// The error summary of the form.
     pub fn alert(self) -> Signal<Option<AppError>> {
         let value = self.action.value();
-        Signal::derive(move || match self.client.get() {
+        Signal::derive(move || match self.current_client_errors() {
             Some(errors) => Some(AppError::Invalid(errors)),
             None => value.with(|v| v.as_ref().and_then(|r| r.as_ref().err().cloned())),
         })
@@ -81,8 +88,8 @@ where
     /// The message of one field.
     pub fn field(self, field: &'static str) -> Signal<Option<String>> {
         let value = self.action.value();
-        Signal::derive(move || match self.client.with(|c| c.as_ref().map(|e| e.get(field).map(str::to_string))) {
-            Some(message) => message,
+        Signal::derive(move || match self.current_client_errors() {
+            Some(errors) => errors.get(field).map(str::to_string),
             None => value.with(|v| match v {
                 Some(Err(AppError::Invalid(errors))) => errors.get(field).map(str::to_string),
                 _ => None,
@@ -93,7 +100,9 @@ where
 
 /// A form posted to a server function (like `ActionForm`, and without JavaScript too) whose
 /// typed conversion runs in the browser first: `check` is the same `TryFrom<…Form>` the server
-/// runs, so field errors appear without a round trip; the server checks again and decides.
+/// runs, so field errors appear at once, without waiting for the network. The form is still
+/// sent: the server checks again, decides, and completes the errors with the rules only it can
+/// check (its answer replaces the browser's list).
 #[component]
 pub fn CheckedForm<S>(
     state: FormState<S>,
@@ -108,19 +117,17 @@ where
     let on_submit = move |ev: leptos::web_sys::SubmitEvent| {
         use leptos::form::FromFormData;
         ev.prevent_default();
+        let version = state.action.version().get_untracked();
         match S::from_event(&ev) {
-            Ok(args) => match check(&args) {
-                Ok(()) => {
-                    state.client.set(None);
-                    state.action.dispatch(args);
-                }
-                Err(errors) => state.client.set(Some(errors)),
-            },
-            Err(_) => state.client.set(Some({
+            Ok(args) => {
+                state.client.set(check(&args).err().map(|errors| (version, errors)));
+                state.action.dispatch(args);
+            }
+            Err(_) => state.client.set(Some((version, {
                 let mut errors = FieldErrors::new();
                 errors.add("", "Le formulaire n'a pas pu être lu : rechargez la page et réessayez.");
                 errors
-            })),
+            }))),
         }
     };
     view! {

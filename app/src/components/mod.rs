@@ -53,7 +53,8 @@ pub fn RequireRole(#[prop(optional, into)] role: Option<Role>, children: Childre
                             set_status(403);
                             view! { <Forbidden/> }.into_any()
                         }
-                        Some(_) => children.with_value(|c| c()).into_any(),
+                        // Built untracked: what the page reads while being built must not rebuild it.
+                        Some(_) => untrack(|| children.with_value(|c| c()).into_any()),
                     }
                 })
             }}

@@ -127,11 +127,20 @@ pub fn DocumentsPage() -> impl IntoView {
 #[component]
 fn ProfileShell(tab: Tab) -> impl IntoView {
     let refresh = RwSignal::new(0u32);
-    let data = Resource::new(move || refresh.get(), |_| load_my_profile());
-    let initial = Memo::new(move |first: Option<&Option<Result<MyProfile, AppError>>>| match first {
-        Some(Some(value)) => Some(value.clone()),
-        _ => data.get(),
-    });
+    // The first load fills the edit forms and is never refetched; later loads (after each
+    // change) refresh the rest of the page. The first value of `data` is the first load itself,
+    // awaited, not a second call: one render runs the loader once.
+    let initial = Resource::new(|| (), |_| load_my_profile());
+    let data = Resource::new(
+        move || refresh.get(),
+        move |n| async move {
+            if n == 0 {
+                initial.await
+            } else {
+                load_my_profile().await
+            }
+        },
+    );
     provide_context(ProfileCtx { data, refresh });
     view! {
         <PageTitle text=format!("Mon profil — {}", tab.label().to_lowercase())/>
@@ -142,7 +151,7 @@ fn ProfileShell(tab: Tab) -> impl IntoView {
 }
 
 #[component]
-fn ProfileBody(tab: Tab, initial: Memo<Option<Result<MyProfile, AppError>>>) -> impl IntoView {
+fn ProfileBody(tab: Tab, initial: Resource<Result<MyProfile, AppError>>) -> impl IntoView {
     let ctx = expect_context::<ProfileCtx>();
     let tabs = Tab::ALL
         .iter()
@@ -152,19 +161,18 @@ fn ProfileBody(tab: Tab, initial: Memo<Option<Result<MyProfile, AppError>>>) -> 
         })
         .collect::<Vec<_>>();
     let forms = move || {
-        // Until the first value arrives, wait for the resource (the server render waits too);
-        // afterwards read only the latched first value, so reloads leave the forms alone.
-        if initial.with(Option::is_none) {
-            ctx.data.track();
-        }
-        initial.get().map(|r| match r {
-            Ok(p) => match tab {
-                Tab::Profile => view! { <IdentityForm profile=p/> }.into_any(),
-                Tab::Background => view! { <BackgroundTab profile=p/> }.into_any(),
-                Tab::Administrative => view! { <AdministrativeTab profile=p/> }.into_any(),
-                Tab::Documents => view! { <DocumentsTab/> }.into_any(),
-            },
-            Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
+        let first = initial.get();
+        // Built untracked too: what the forms read while being built must not rebuild them.
+        first.map(|r| {
+            untrack(move || match r {
+                Ok(p) => match tab {
+                    Tab::Profile => view! { <IdentityForm profile=p/> }.into_any(),
+                    Tab::Background => view! { <BackgroundTab profile=p/> }.into_any(),
+                    Tab::Administrative => view! { <AdministrativeTab profile=p/> }.into_any(),
+                    Tab::Documents => view! { <DocumentsTab/> }.into_any(),
+                },
+                Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
+            })
         })
     };
     view! {
