@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use app::auth::Role;
 use app::domain::geo::MAX_MOBILITY_KM;
-use app::domain::missions::MissionStatus;
+use app::domain::missions::{Format, GroupKind, ManagementMode, MissionStatus};
 use app::domain::ProfileStatus;
 use app::infra::db::Arg;
 use app::infra::state::AppState;
@@ -118,7 +118,7 @@ pub async fn generate(state: &AppState, trainers: usize, centres: usize, mission
             Arg::Text("73282932000074".into()),
             Arg::Text(postal.into()),
             Arg::Text(commune.name.into()),
-            Arg::Text(if n % 5 == 0 { "totale" } else { "formateurs" }.into()),
+            Arg::Text(if n % 5 == 0 { ManagementMode::Full } else { ManagementMode::Trainers }.code().into()),
             Arg::Int(rng.random_range(35..60) * 100),
             Arg::Time(now),
         ]);
@@ -159,8 +159,8 @@ pub async fn generate(state: &AppState, trainers: usize, centres: usize, mission
             Arg::Text(domain),
             Arg::Text((*levels.choose(&mut rng).unwrap_or(&"debutant")).into()),
             Arg::Text(if language.is_some() { *["natif", "non_natif", "indifferent"].choose(&mut rng).unwrap_or(&"indifferent") } else { "indifferent" }.into()),
-            Arg::Text(if onsite { "presentiel" } else { "distanciel" }.into()),
-            Arg::Text(if rng.random_bool(0.6) { "individuel" } else { "collectif" }.into()),
+            Arg::Text(if onsite { Format::Onsite } else { Format::Remote }.code().into()),
+            Arg::Text(if rng.random_bool(0.6) { GroupKind::Individual } else { GroupKind::Group }.code().into()),
             Arg::OptText(onsite.then(|| postal.to_string())),
             Arg::OptText(onsite.then(|| commune.name.to_string())),
             Arg::OptFloat(onsite.then_some(commune.latitude)),
