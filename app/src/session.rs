@@ -91,10 +91,30 @@ pub struct Redirect {
     pub to: String,
 }
 
-/// Only same-site paths are followed after login ("/missions", never "//evil.example").
+/// Only same-site paths are followed after login ("/missions", never "//evil.example"). Any
+/// control character or white space is refused too: browsers drop tabs and newlines from URLs,
+/// so "/\t/evil.example" would become "//evil.example".
 pub fn safe_next(next: Option<&str>) -> Option<String> {
     let next = next?.trim();
-    let ok = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') && !next.contains("://");
+    let ok = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.contains("://")
+        && !next.chars().any(|c| c.is_control() || c.is_whitespace());
     ok.then(|| next.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_same_site_paths_are_followed_after_login() {
+        assert_eq!(safe_next(Some("/missions?page=2")).as_deref(), Some("/missions?page=2"));
+        for bad in ["//evil.example", "/\t/evil.example", "/\n/evil.example", "/\r/evil.example", "/ /evil.example", "https://evil.example", "/\\evil.example", "missions"] {
+            assert_eq!(safe_next(Some(bad)), None, "{bad:?}");
+        }
+        assert_eq!(safe_next(None), None);
+    }
 }
 

@@ -66,3 +66,28 @@ pub fn optional_text(errors: &mut FieldErrors, field: &str, value: &str, max: us
 pub fn ticked(value: &Option<String>) -> bool {
     value.as_deref().is_some_and(|v| !v.is_empty())
 }
+
+/// Records an error when `value` is longer than `max` characters (free text has a bound, so a
+/// huge submission is refused with a message rather than stored).
+pub fn limit(errors: &mut FieldErrors, field: &str, value: &str, max: usize) {
+    let count = value.trim().chars().count();
+    if count > max {
+        errors.add(field, format!("Ce champ ne peut pas dépasser {max} caractères (vous en avez saisi {count})."));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn free_text_over_its_bound_is_refused_with_a_french_message() {
+        let mut errors = FieldErrors::new();
+        limit(&mut errors, "title", &"é".repeat(200), 200);
+        assert!(errors.is_empty());
+        limit(&mut errors, "title", &"é".repeat(201), 200);
+        assert_eq!(errors.get("title"), Some("Ce champ ne peut pas dépasser 200 caractères (vous en avez saisi 201)."));
+        assert_eq!(required_text(&mut errors, "name", "  ", 10, "Saisissez le nom."), None);
+        assert_eq!(errors.get("name"), Some("Saisissez le nom."));
+    }
+}

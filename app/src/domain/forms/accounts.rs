@@ -100,6 +100,9 @@ impl TryFrom<LoginForm> for LoginAttempt {
         let email = form.email.trim().to_lowercase();
         if email.is_empty() {
             errors.add("email", "Saisissez votre adresse e-mail.");
+        } else if email.chars().count() > 254 {
+            // No address is longer: refused before it is used as a login-throttling key.
+            errors.add("email", "Cette adresse e-mail est trop longue (254 caractères au plus).");
         }
         if form.password.is_empty() {
             errors.add("password", "Saisissez votre mot de passe.");
@@ -257,6 +260,8 @@ mod tests {
         assert!(errors.get("email").is_some() && errors.get("password").is_some());
         let ok = LoginAttempt::try_from(LoginForm { email: " A@B.fr ".into(), password: "x".into(), next: None }).unwrap();
         assert_eq!(ok.email, "a@b.fr");
+        let huge = LoginForm { email: format!("{}@b.fr", "a".repeat(300)), password: "x".into(), next: None };
+        assert!(LoginAttempt::try_from(huge).unwrap_err().get("email").is_some());
     }
 
     #[test]

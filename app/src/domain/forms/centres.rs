@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::form::FieldErrors;
+use crate::domain::form::{limit, FieldErrors};
 use crate::domain::missions::{Format, GroupKind, ManagementMode};
 use crate::domain::{Email, Money, Nda, Phone, PostalCode, Siret};
 
@@ -50,6 +50,9 @@ impl TryFrom<CentreForm> for Centre {
         if name.is_empty() {
             errors.add("name", "Saisissez le nom du centre.");
         }
+        limit(&mut errors, "name", &form.name, 200);
+        limit(&mut errors, "address_line", &form.address_line, 300);
+        limit(&mut errors, "contact_name", &form.contact_name, 200);
         let siret = errors.check("siret", Siret::parse(&form.siret));
         let nda = filled(&form.nda).map(|n| errors.check("nda", Nda::parse(n)));
         let postal_code = errors.check("postal_code", PostalCode::parse(&form.postal_code));

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::form::{ticked, FieldErrors};
+use crate::domain::form::{limit, ticked, FieldErrors};
 use crate::domain::testing::{check_bank, question_problems, BankFile, BankOption, BankQuestion, TestKind};
 
 /// A test's settings, as typed by staff.
@@ -87,6 +87,16 @@ impl TryFrom<QuestionForm> for BankQuestion {
     type Error = FieldErrors;
 
     fn try_from(form: QuestionForm) -> Result<Self, FieldErrors> {
+        let mut long = FieldErrors::new();
+        limit(&mut long, "prompt", &form.prompt, 2000);
+        limit(&mut long, "explanation", &form.explanation, 4000);
+        limit(&mut long, "topic", &form.topic, 200);
+        for (field, option) in [("option_1", &form.option_1), ("option_2", &form.option_2), ("option_3", &form.option_3), ("option_4", &form.option_4), ("option_5", &form.option_5)] {
+            limit(&mut long, field, option, 500);
+        }
+        if !long.is_empty() {
+            return Err(long);
+        }
         let options = [
             (form.option_1, ticked(&form.correct_1)),
             (form.option_2, ticked(&form.correct_2)),

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::form::{ticked, FieldErrors};
+use crate::domain::form::{limit, ticked, FieldErrors};
 use crate::domain::missions::{Format, GroupKind};
 use crate::domain::{parse_date, Email, LearnerLevel, Money, NativeRequirement, Phone, PostalCode};
 
@@ -77,6 +77,10 @@ impl TryFrom<MissionForm> for MissionDraft {
         if title.is_empty() {
             errors.add("title", "Saisissez l'intitulé de la mission.");
         }
+        limit(&mut errors, "title", &form.title, 200);
+        limit(&mut errors, "description", &form.description, 5000);
+        limit(&mut errors, "rhythm", &form.rhythm, 500);
+        limit(&mut errors, "learners", &form.learners, 20_000);
         let domain_code = form.domain_code.trim().to_string();
         if domain_code.is_empty() {
             errors.add("domain_code", "Choisissez le domaine.");
@@ -205,6 +209,7 @@ impl TryFrom<RateOverrideForm> for RateOverride {
         let mut errors = FieldErrors::new();
         let rate = errors.check("hourly_rate", Money::parse(value));
         let reason = form.reason.trim().to_string();
+        limit(&mut errors, "reason", &reason, 1000);
         if reason.is_empty() {
             errors.add("reason", "Expliquez pourquoi le taux diffère de la grille du centre.");
         }
