@@ -156,6 +156,19 @@ pub fn FormAlert(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView
     }
 }
 
+/// The `aria-describedby` of a field: its hint, if any, and its error while there is one.
+fn described_by(
+    hint_id: Option<String>,
+    error_id: String,
+    error: Signal<Option<String>>,
+) -> impl Fn() -> Option<String> + Send + Sync + 'static {
+    move || {
+        let ids: Vec<&str> =
+            hint_id.as_deref().into_iter().chain(error.get().is_some().then_some(error_id.as_str())).collect();
+        (!ids.is_empty()).then(|| ids.join(" "))
+    }
+}
+
 /// A labelled input with its hint and its error, accessible to screen readers.
 #[component]
 pub fn Field(
@@ -173,20 +186,7 @@ pub fn Field(
     let id = format!("f-{name}");
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
-    let described = {
-        let hint_id = hint_id.clone();
-        let error_id = error_id.clone();
-        move || {
-            let mut ids = Vec::new();
-            if hint.is_some() {
-                ids.push(hint_id.clone());
-            }
-            if error.get().is_some() {
-                ids.push(error_id.clone());
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
+    let described = described_by(hint.is_some().then(|| hint_id.clone()), error_id.clone(), error);
     view! {
         <div class="field" class:has-error=move || error.get().is_some()>
             <label for=id.clone() class:req=required>{label}</label>
@@ -226,19 +226,7 @@ pub fn SelectField(
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
     let selected = selected.unwrap_or_default();
-    let described = {
-        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
-        move || {
-            let mut ids = Vec::new();
-            if hint.is_some() {
-                ids.push(hint_id.clone());
-            }
-            if error.get().is_some() {
-                ids.push(error_id.clone());
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
+    let described = described_by(hint.is_some().then(|| hint_id.clone()), error_id.clone(), error);
     view! {
         <div class="field" class:has-error=move || error.get().is_some()>
             <label for=id.clone() class:req=required>{label}</label>
