@@ -286,12 +286,22 @@ pub async fn submit(db: &Db, ctx: &Ctx) -> Result<(), AppError> {
 // What the eligibility rules read
 
 pub async fn trainer_facts(db: &Db, user_id: i64) -> Result<TrainerFacts, AppError> {
-    let (qcm, passed, delays) = crate::competence::server::results_for_rules(db, user_id).await?;
-    let Some(row) = profiles::row(db, user_id).await? else {
-        return Ok(TrainerFacts { qualiopi_qcm: qcm, passed_tests: passed, retake_delays: delays, ..TrainerFacts::empty() });
+    let results = crate::competence::server::results_for_rules(db, user_id).await?;
+    let row = profiles::row(db, user_id).await?;
+    let mother_tongues = if row.is_some() { profiles::mother_tongues(db, user_id).await? } else { Vec::new() };
+    Ok(facts_from(row.as_ref(), mother_tongues, results))
+}
+
+/// The one conversion from stored rows to what the rules read (single trainers and batches).
+pub fn facts_from(
+    row: Option<&ProfileRow>,
+    mother_tongues: Vec<String>,
+    (qcm, passed, delays): (Option<crate::domain::QcmPass>, Vec<crate::domain::PassedTest>, Vec<crate::domain::RetakeDelay>),
+) -> TrainerFacts {
+    let Some(row) = row else {
+        return TrainerFacts { qualiopi_qcm: qcm, passed_tests: passed, retake_delays: delays, ..TrainerFacts::empty() };
     };
-    let mother_tongues = profiles::mother_tongues(db, user_id).await?;
-    Ok(TrainerFacts {
+    TrainerFacts {
         profile_status: row.status,
         nda: row.nda.as_deref().and_then(|n| Nda::parse(n).ok()),
         legal_status: row.legal_status,
@@ -305,7 +315,7 @@ pub async fn trainer_facts(db: &Db, user_id: i64) -> Result<TrainerFacts, AppErr
         passed_tests: passed,
         retake_delays: delays,
         mother_tongues,
-    })
+    }
 }
 
 #[cfg(test)]
