@@ -33,8 +33,11 @@ test-unit:
 test-integration:
 	cargo test -p server
 
+# The debug server is copied next to its site: another checkout building in the shared cargo
+# target directory cannot swap it for a binary that expects other asset names.
 build-debug:
 	cargo leptos build
+	mkdir -p target && cp "$(or $(CARGO_TARGET_DIR),target)/debug/server" target/e2e-server
 
 test-e2e: build-debug
 	cd end2end && npx playwright test

@@ -10,4 +10,5 @@ export DATA_DIR="$data" DEMO_DATA=1 \
   LEPTOS_OUTPUT_NAME=mission-formateur LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg \
   LEPTOS_SITE_ADDR=127.0.0.1:3005 SITE_URL=http://127.0.0.1:3005 RUST_LOG=${RUST_LOG:-warn}
 unset DATABASE_URL
-"${CARGO_TARGET_DIR:-target}/debug/server"
+# `make build-debug` copies the server built with this checkout's site into target/.
+"$root/target/e2e-server"

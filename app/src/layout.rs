@@ -11,7 +11,7 @@ use crate::session::{FlashKind, Role, SessionUser};
 /// Navigation entries of each role: (label, path).
 fn nav_for(role: Role) -> &'static [(&'static str, &'static str)] {
     match role {
-        Role::Trainer => &[("Mon espace", "/espace"), ("Missions", "/missions"), ("Mon profil", "/profil"), ("Tests de compétences", "/tests")],
+        Role::Trainer => &[("Mon espace", "/espace"), ("Missions", "/missions"), ("Mes candidatures", "/candidatures"), ("Mon profil", "/profil"), ("Tests de compétences", "/tests")],
         Role::Staff => &[
             ("Tableau de bord", "/equipe"),
             ("Profils à vérifier", "/equipe/profils"),

@@ -33,7 +33,7 @@ use crate::competence::staff::{StaffBankPage, StaffTestsPage};
 use crate::layout::{FlashBanner, Footer, Header};
 use crate::components::SessionCtx;
 use crate::missions::centre::CentreHomePage;
-use crate::missions::pages::{MissionPage, MissionsPage};
+use crate::missions::pages::{MissionPage, MissionsPage, MyApplicationsPage};
 use crate::centres::pages::{CentrePage, CentresPage};
 use crate::missions::staff_pages::{RulesPage, StaffMissionPage, StaffMissionsPage};
 use crate::notifications::NotificationsPage;
@@ -130,6 +130,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/equipe/reglages") view=RulesPage/>
                         <Route path=path!("/missions") view=MissionsPage/>
                         <Route path=path!("/missions/:id") view=MissionPage/>
+                        <Route path=path!("/candidatures") view=MyApplicationsPage/>
                         <Route path=path!("/equipe/tests/:code") view=StaffBankPage/>
                     </Routes>
                 </ErrorBoundary>

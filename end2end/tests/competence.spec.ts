@@ -1,42 +1,4 @@
-import type { Page } from '@playwright/test';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { expect, open, registerTrainer, test, uniqueEmail } from './helpers';
-
-type Bank = { questions: { prompt: string; cefr: string | null; options: { label: string; correct: boolean }[] }[] };
-
-function bank(code: string): Bank {
-  return JSON.parse(readFileSync(join(__dirname, '..', '..', 'app', 'data', 'tests', `${code}.json`), 'utf8'));
-}
-
-/** Answers every question of the running attempt; `right` decides, per question, whether to answer correctly. */
-async function answerAll(page: Page, b: Bank, right: (q: Bank['questions'][number]) => boolean) {
-  const total = await page.locator('.qnav').count();
-  for (let i = 0; i < total; i++) {
-    await page.locator('.qnav').nth(i).click();
-    const prompt = (await page.locator('fieldset.question .prompt').innerText()).trim();
-    const q = b.questions.find((x) => x.prompt.trim() === prompt);
-    expect(q, `question not in bank: ${prompt}`).toBeTruthy();
-    const wanted = right(q!) ? q!.options.filter((o) => o.correct) : [q!.options.find((o) => !o.correct)!];
-    for (const option of wanted) {
-      await page.locator('fieldset.question').getByLabel(option.label, { exact: true }).check();
-    }
-    await expect(page.locator('.save-state')).toHaveText('Réponse enregistrée');
-  }
-}
-
-async function startTest(page: Page, code: string) {
-  await open(page, `/tests/${code}`);
-  await page.getByRole('button', { name: /Commencer le test|Reprendre le test/ }).click();
-  await page.waitForURL(/\/tests\/tentative\/\d+/);
-  await expect(page.getByTestId('progress')).toBeVisible();
-}
-
-async function finish(page: Page) {
-  await page.getByRole('button', { name: 'Terminer le test' }).click();
-  await page.waitForURL(/\/tests\/resultat\/\d+/);
-  await expect(page.getByTestId('verdict')).toBeVisible();
-}
+import { answerAll, bank, expect, finish, open, registerTrainer, startTest, test, uniqueEmail } from './helpers';
 
 test('a trainer passes the Qualiopi QCM, is placed in English, fails a domain test; reloads keep answers and clock', async ({ page }) => {
   test.setTimeout(240_000);

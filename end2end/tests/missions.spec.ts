@@ -1,31 +1,6 @@
-import type { Page } from '@playwright/test';
-import { expect, login, open, STAFF, test } from './helpers';
+import { createMission, expect, login, open, STAFF, test } from './helpers';
 
 const CAMILLE = { email: 'camille.martin@exemple.test', password: 'Formateur-Demo-2026' };
-
-function isoIn(days: number) {
-  const d = new Date(Date.now() + days * 86400000);
-  return d.toISOString().slice(0, 10);
-}
-
-async function createMission(page: Page, centre: string, m: { title: string; domain: string; level: string; format: string; postal?: string }) {
-  await open(page, '/equipe/missions/nouvelle');
-  await page.getByLabel('Centre').selectOption({ label: centre });
-  await page.getByLabel('Intitulé').fill(m.title);
-  await page.getByLabel('Domaine', { exact: true }).selectOption(m.domain);
-  await page.getByLabel('Niveau des stagiaires').selectOption(m.level);
-  await page.getByLabel('Format', { exact: true }).selectOption(m.format);
-  if (m.postal) await page.getByLabel('Code postal du lieu').fill(m.postal);
-  await page.getByLabel("Nombre d'heures").fill('21');
-  await page.getByLabel('Début', { exact: true }).fill(isoIn(20));
-  await page.getByLabel('Fin', { exact: true }).fill(isoIn(50));
-  await page.getByLabel('Contacts des stagiaires').fill('Léa Morel ; 06 11 11 11 11 ; lea.morel@exemple.test');
-  await page.getByRole('button', { name: 'Créer la mission (brouillon)' }).click();
-  await page.waitForURL(/\/equipe\/missions\/\d+$/);
-  await page.waitForSelector('body[data-hydrated]');
-  await page.getByRole('button', { name: 'Publier' }).click();
-  await expect(page.getByTestId('mission-status')).toHaveText('Publiée');
-}
 
 test('staff publish missions, the broadcast reaches the right trainer, who sees what she can apply to', async ({ page, browser }) => {
   test.setTimeout(180_000);
@@ -116,6 +91,6 @@ test('staff publish missions, the broadcast reaches the right trainer, who sees 
   await trainer.waitForSelector('body[data-hydrated]');
   await expect(trainer.getByTestId('rate')).toHaveText('52 € HT');
   await trainer.getByRole('button', { name: 'Postuler à cette mission' }).click();
-  await expect(trainer.getByTestId('application')).toHaveText('Candidature envoyée');
+  await expect(trainer.getByTestId('application')).toHaveText('Candidature : envoyée');
   await trainer.close();
 });

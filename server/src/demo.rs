@@ -24,6 +24,9 @@ pub const DEMO_ACCOUNTS: &[(Role, &str, &str, &str, &str)] = &[
     (Role::Trainer, "karim.benali@exemple.test", "Formateur-Demo-2026", "Karim", "Benali"),
     (Role::Trainer, "sophie.leroy@exemple.test", "Formateur-Demo-2026", "Sophie", "Leroy"),
     (Role::Trainer, "james.walker@exemple.test", "Formateur-Demo-2026", "James", "Walker"),
+    (Role::Trainer, "thomas.girard@exemple.test", "Formateur-Demo-2026", "Thomas", "Girard"),
+    (Role::Trainer, "ines.moreau@exemple.test", "Formateur-Demo-2026", "Inès", "Moreau"),
+    (Role::Trainer, "lucie.garnier@exemple.test", "Formateur-Demo-2026", "Lucie", "Garnier"),
     (Role::Centre, "contact@formapro-lyon.test", "Centre-Demo-2026", "Julien", "Fabre"),
 ];
 
@@ -76,6 +79,31 @@ pub async fn load_once(state: &AppState) -> Result<bool, String> {
     take(state, james, "qualiopi", 100).await?;
     take(state, james, "anglais", 100).await?;
     approve(state, &staff, james).await?;
+
+    // Thomas and Inès: validated, Excel experts near Lyon, so that a mission has several
+    // applicants to rank and choose from.
+    for (email, civility, first, last, phone, postal, km, years, siret, nda) in [
+        ("thomas.girard@exemple.test", "m", "Thomas", "Girard", "06 22 33 44 55", "69100", 30, 6, "443 061 841 00047", "11 69 20001 69"),
+        ("ines.moreau@exemple.test", "mme", "Inès", "Moreau", "06 33 44 55 66", "69007", 25, 15, "732 829 320 00074", "11 69 20002 69"),
+    ] {
+        let id = trainer(email)?;
+        fill(state, id, civility, first, last, phone, "", postal, km, "Formation bureautique en entreprise.").await?;
+        domains(state, id, &[("excel", years, "expert_plus")]).await?;
+        admin(state, id, "micro", siret, nda, true, "28 000", None).await?;
+        language(state, id, "fr", "C2", true).await?;
+        take(state, id, "qualiopi", 100).await?;
+        take(state, id, "excel", if years > 10 { 100 } else { 95 }).await?;
+        approve(state, &staff, id).await?;
+    }
+
+    // Lucie: validated near Lyon, but has not taken the Excel test yet.
+    let lucie = trainer("lucie.garnier@exemple.test")?;
+    fill(state, lucie, "mme", "Lucie", "Garnier", "06 44 55 66 77", "", "69006", 30, "Formatrice en outils numériques.").await?;
+    domains(state, lucie, &[("excel", 4, "expert")]).await?;
+    admin(state, lucie, "micro", "443 061 841 00047", "11 69 20003 69", true, "19 000", None).await?;
+    language(state, lucie, "fr", "C2", true).await?;
+    take(state, lucie, "qualiopi", 100).await?;
+    approve(state, &staff, lucie).await?;
 
     // Karim: submitted, waiting for the staff's review.
     let karim = trainer("karim.benali@exemple.test")?;

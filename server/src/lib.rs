@@ -78,7 +78,7 @@ pub async fn router(state: AppState) -> Result<Router, StartError> {
     let auth_layer = AuthManagerLayerBuilder::new(Backend::new(state.db.clone()), session_layer).build();
 
     if state.config.broadcast_scheduler {
-        tokio::spawn(broadcast_scheduler(state.clone()));
+        tokio::spawn(jobs_scheduler(state.clone()));
     }
     let routes = route_list();
     let site_root = state.leptos_options.site_root.to_string();
@@ -138,14 +138,18 @@ async fn session_upkeep(
     next.run(request).await
 }
 
-/// Once a minute, runs the daily broadcast when it is due. Every node runs this loop; the
-/// database lease lets only one of them send each day's digest.
-async fn broadcast_scheduler(state: AppState) {
+/// Once a minute, runs the daily broadcast when it is due and closes the proposals left
+/// unanswered past their deadline. Every node runs this loop; the database leases let only one
+/// of them run each job at a time, and each proposal is closed by one conditional update.
+async fn jobs_scheduler(state: AppState) {
     use app::missions::server::{broadcast_due, last_run, run_broadcast};
     let holder = format!("node-{}-{:08x}", std::process::id(), rand::random::<u32>());
     let mut tick = tokio::time::interval(Duration::from_secs(60));
     loop {
         tick.tick().await;
+        if let Err(e) = app::missions::proposals::expire_proposals(&state, &holder).await {
+            tracing::error!(error = %e, "proposal expiry failed");
+        }
         let last = match last_run(&state.db, "broadcast").await {
             Ok(last) => last,
             Err(e) => {

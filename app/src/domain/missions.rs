@@ -124,38 +124,83 @@ impl GroupKind {
     }
 }
 
-/// envoyée → retenue or non retenue; retirée by the trainer.
+/// envoyée → proposée (staff made the trainer a proposal) → acceptée or déclinée or expirée;
+/// envoyée → non retenue (another trainer accepted); envoyée ⇄ retirée (the trainer withdrew,
+/// and may apply again while the mission is open). A cancelled proposal goes back to envoyée.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ApplicationStatus {
     #[serde(rename = "envoyee")]
     Sent,
-    #[serde(rename = "retenue")]
-    Chosen,
-    #[serde(rename = "non_retenue")]
-    NotChosen,
     #[serde(rename = "retiree")]
     Withdrawn,
+    #[serde(rename = "proposee")]
+    Proposed,
+    #[serde(rename = "acceptee")]
+    Accepted,
+    #[serde(rename = "declinee")]
+    Declined,
+    #[serde(rename = "non_retenue")]
+    NotChosen,
+    #[serde(rename = "expiree")]
+    Expired,
 }
 
 impl ApplicationStatus {
-    pub const ALL: &'static [ApplicationStatus] =
-        &[ApplicationStatus::Sent, ApplicationStatus::Chosen, ApplicationStatus::NotChosen, ApplicationStatus::Withdrawn];
+    pub const ALL: &'static [ApplicationStatus] = &[
+        ApplicationStatus::Sent,
+        ApplicationStatus::Withdrawn,
+        ApplicationStatus::Proposed,
+        ApplicationStatus::Accepted,
+        ApplicationStatus::Declined,
+        ApplicationStatus::NotChosen,
+        ApplicationStatus::Expired,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
             ApplicationStatus::Sent => "envoyee",
-            ApplicationStatus::Chosen => "retenue",
-            ApplicationStatus::NotChosen => "non_retenue",
             ApplicationStatus::Withdrawn => "retiree",
+            ApplicationStatus::Proposed => "proposee",
+            ApplicationStatus::Accepted => "acceptee",
+            ApplicationStatus::Declined => "declinee",
+            ApplicationStatus::NotChosen => "non_retenue",
+            ApplicationStatus::Expired => "expiree",
         }
     }
 
+    /// The status as the trainer's list shows it.
     pub fn label(self) -> &'static str {
         match self {
-            ApplicationStatus::Sent => "Candidature envoyée",
-            ApplicationStatus::Chosen => "Candidature retenue",
-            ApplicationStatus::NotChosen => "Candidature non retenue",
-            ApplicationStatus::Withdrawn => "Candidature retirée",
+            ApplicationStatus::Sent => "Envoyée",
+            ApplicationStatus::Withdrawn => "Retirée",
+            ApplicationStatus::Proposed => "Proposition reçue",
+            ApplicationStatus::Accepted => "Acceptée",
+            ApplicationStatus::Declined => "Déclinée",
+            ApplicationStatus::NotChosen => "Non retenue",
+            ApplicationStatus::Expired => "Expirée",
+        }
+    }
+
+    /// What happens next, in the trainer's words.
+    pub fn next_step(self) -> &'static str {
+        match self {
+            ApplicationStatus::Sent => "L'équipe étudie les candidatures : vous serez prévenu par e-mail si la mission vous est proposée.",
+            ApplicationStatus::Withdrawn => "Vous avez retiré votre candidature ; vous pouvez postuler à nouveau tant que la mission est ouverte.",
+            ApplicationStatus::Proposed => "La mission vous est proposée : acceptez-la ou déclinez-la avant la date limite.",
+            ApplicationStatus::Accepted => "Prenez contact avec les stagiaires ; vous signerez ensuite le contrat de sous-traitance avec le centre.",
+            ApplicationStatus::Declined => "Vous avez décliné la proposition.",
+            ApplicationStatus::NotChosen => "La mission a été confiée à un autre formateur. Merci pour votre candidature.",
+            ApplicationStatus::Expired => "Le délai de réponse à la proposition est passé.",
+        }
+    }
+
+    /// The badge's tone: positive, neutral or waiting for something.
+    pub fn tone(self) -> &'static str {
+        match self {
+            ApplicationStatus::Accepted => "badge badge-ok",
+            ApplicationStatus::Proposed => "badge badge-warn",
+            ApplicationStatus::Sent => "badge badge-info",
+            _ => "badge",
         }
     }
 
@@ -163,6 +208,112 @@ impl ApplicationStatus {
         Self::ALL.iter().copied().find(|s| s.code() == code)
     }
 }
+
+/// A proposal made to one trainer: ouverte until they answer, its deadline passes or staff
+/// cancel it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ProposalStatus {
+    #[serde(rename = "ouverte")]
+    Open,
+    #[serde(rename = "acceptee")]
+    Accepted,
+    #[serde(rename = "declinee")]
+    Declined,
+    #[serde(rename = "expiree")]
+    Expired,
+    #[serde(rename = "annulee")]
+    Cancelled,
+}
+
+impl ProposalStatus {
+    pub const ALL: &'static [ProposalStatus] =
+        &[ProposalStatus::Open, ProposalStatus::Accepted, ProposalStatus::Declined, ProposalStatus::Expired, ProposalStatus::Cancelled];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ProposalStatus::Open => "ouverte",
+            ProposalStatus::Accepted => "acceptee",
+            ProposalStatus::Declined => "declinee",
+            ProposalStatus::Expired => "expiree",
+            ProposalStatus::Cancelled => "annulee",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ProposalStatus::Open => "En attente de réponse",
+            ProposalStatus::Accepted => "Acceptée",
+            ProposalStatus::Declined => "Déclinée",
+            ProposalStatus::Expired => "Expirée",
+            ProposalStatus::Cancelled => "Annulée",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|s| s.code() == code)
+    }
+}
+
+/// One dated step of a mission's life, for its history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum MissionEvent {
+    Applied,
+    Withdrew,
+    Proposed,
+    ProposalCancelled,
+    Accepted,
+    Declined,
+    Expired,
+    NotChosen,
+}
+
+impl MissionEvent {
+    pub const ALL: &'static [MissionEvent] = &[
+        MissionEvent::Applied,
+        MissionEvent::Withdrew,
+        MissionEvent::Proposed,
+        MissionEvent::ProposalCancelled,
+        MissionEvent::Accepted,
+        MissionEvent::Declined,
+        MissionEvent::Expired,
+        MissionEvent::NotChosen,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            MissionEvent::Applied => "candidature",
+            MissionEvent::Withdrew => "retrait",
+            MissionEvent::Proposed => "proposition",
+            MissionEvent::ProposalCancelled => "proposition_annulee",
+            MissionEvent::Accepted => "acceptation",
+            MissionEvent::Declined => "refus",
+            MissionEvent::Expired => "expiration",
+            MissionEvent::NotChosen => "non_retenue",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            MissionEvent::Applied => "Candidature",
+            MissionEvent::Withdrew => "Candidature retirée",
+            MissionEvent::Proposed => "Proposition envoyée",
+            MissionEvent::ProposalCancelled => "Proposition annulée",
+            MissionEvent::Accepted => "Proposition acceptée",
+            MissionEvent::Declined => "Proposition déclinée",
+            MissionEvent::Expired => "Proposition expirée",
+            MissionEvent::NotChosen => "Candidature non retenue",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|s| s.code() == code)
+    }
+}
+
+/// Staff set the answer deadline in hours; 48 h unless they say otherwise.
+pub const DEFAULT_PROPOSAL_HOURS: i64 = 48;
+/// The longest answer deadline staff may give (two weeks).
+pub const MAX_PROPOSAL_HOURS: i64 = 336;
 
 /// What a partner centre entrusts to Mission Formateur.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

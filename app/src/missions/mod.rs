@@ -4,6 +4,8 @@
 #[cfg(feature = "ssr")]
 pub mod broadcast;
 pub mod centre;
+#[cfg(feature = "ssr")]
+pub mod proposals;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod server;
@@ -14,10 +16,10 @@ use chrono::NaiveDate;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::forms::missions::{ApplicationMessage, ApplyForm, SearchForm};
+use crate::domain::forms::missions::{ApplicationMessage, ApplyForm, DeclineForm, DeclineReason, SearchForm};
 #[cfg(feature = "ssr")]
 use crate::domain::forms::missions::SearchFilters;
-use crate::domain::missions::{ApplicationStatus, Format, GroupKind, MissionStatus};
+use crate::domain::missions::{ApplicationStatus, Format, GroupKind, MissionStatus, ProposalStatus};
 use crate::domain::{LearnerLevel, MissionRequirements, Money, NativeRequirement, RuleSettings, TrainerFacts};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
@@ -64,6 +66,20 @@ pub struct ApplicationView {
     pub hourly_rate: Money,
 }
 
+/// The proposal made to the trainer, as their mission page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProposalView {
+    pub id: i64,
+    pub status: ProposalStatus,
+    /// Open and before its deadline: the trainer can answer and sees the learners' contacts.
+    pub live: bool,
+    pub deadline: String,
+    pub hourly_rate: Money,
+    pub hours: i64,
+    pub total: Money,
+    pub decline_reason: String,
+}
+
 /// A mission's page for a trainer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MissionDetail {
@@ -88,7 +104,9 @@ pub struct MissionDetail {
     pub settings: RuleSettings,
     pub today: NaiveDate,
     pub application: Option<ApplicationView>,
-    /// Revealed only to the chosen trainer.
+    /// The latest proposal made to the trainer for this mission.
+    pub proposal: Option<ProposalView>,
+    /// Revealed only to the trainer with a live proposal, or who accepted it.
     pub centre_name: Option<String>,
     pub learners: Vec<Learner>,
 }
@@ -108,8 +126,10 @@ pub struct MyApplication {
     pub mission_id: i64,
     pub title: String,
     pub start: String,
+    pub applied_on: String,
     pub status_label: String,
     pub status: ApplicationStatus,
+    pub next_step: String,
 }
 
 /// "Missions near me". Empty filters mean "any"; `max_km` 0 means no distance limit.
@@ -133,6 +153,28 @@ pub async fn apply_to_mission(mission_id: i64, #[server(flatten)] form: ApplyFor
     guard(TRAINER, |caller| async move {
         let message = ApplicationMessage::try_from(form)?;
         server::apply(&caller.state, &caller.ctx, mission_id, message).await
+    })
+    .await
+}
+
+/// Withdraws the caller's application, possible until a proposal is made to them.
+#[server]
+pub async fn withdraw_application(mission_id: i64) -> Result<(), AppError> {
+    guard(TRAINER, |caller| async move { server::withdraw(&caller.state.db, &caller.ctx, mission_id).await }).await
+}
+
+/// Accepts the proposal: the mission is the caller's, the other applicants are told.
+#[server]
+pub async fn accept_proposal(proposal_id: i64) -> Result<(), AppError> {
+    guard(TRAINER, |caller| async move { proposals::accept(&caller.state, &caller.ctx, proposal_id).await }).await
+}
+
+/// Declines the proposal, with an optional reason staff will read.
+#[server]
+pub async fn decline_proposal(proposal_id: i64, #[server(flatten)] form: DeclineForm) -> Result<(), AppError> {
+    guard(TRAINER, |caller| async move {
+        let reason = DeclineReason::try_from(form)?;
+        proposals::decline(&caller.state, &caller.ctx, proposal_id, reason).await
     })
     .await
 }

@@ -7,7 +7,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::*;
 use crate::auth::Role;
-use crate::components::form::{CheckedForm, FormAlert, FormState};
+use crate::components::form::{error_of, CheckedForm, FormAlert, FormState};
 use crate::components::{ErrorPanel, Loaded, PageTitle, RequireRole};
 use crate::domain::eligibility::{evaluate, next_steps, Eligibility};
 use crate::domain::geo::distance_label;
@@ -249,20 +249,105 @@ pub fn MissionPage() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.read().get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0));
     let apply = ServerAction::<ApplyToMission>::new();
-    let data = Resource::new(move || (id.get(), apply.version().get()), |(id, _)| load_mission(id));
+    let answers = Answers {
+        withdraw: ServerAction::<WithdrawApplication>::new(),
+        accept: ServerAction::<AcceptProposal>::new(),
+        decline: ServerAction::<DeclineProposal>::new(),
+    };
+    let data = Resource::new(
+        move || (id.get(), apply.version().get(), answers.withdraw.version().get(), answers.accept.version().get(), answers.decline.version().get()),
+        |(id, ..)| load_mission(id),
+    );
     view! {
         <PageTitle text="Mission"/>
         <RequireRole role=Role::Trainer>
             <p><a href="/missions">"← Missions"</a></p>
             <Loaded resource=data let:m>
-                <MissionBody mission=m apply/>
+                <MissionBody mission=m apply answers/>
             </Loaded>
         </RequireRole>
     }
 }
 
+/// What the trainer can do with an application and a proposal.
+#[derive(Clone, Copy)]
+struct Answers {
+    withdraw: ServerAction<WithdrawApplication>,
+    accept: ServerAction<AcceptProposal>,
+    decline: ServerAction<DeclineProposal>,
+}
+
+/// The proposal made to the trainer: the terms, the learners' contacts while it can be answered
+/// (and once accepted), accept or decline with an optional reason.
 #[component]
-fn MissionBody(mission: MissionDetail, apply: ServerAction<ApplyToMission>) -> impl IntoView {
+fn ProposalPanel(mission: MissionDetail, proposal: ProposalView, answers: Answers) -> impl IntoView {
+    let decline_form = FormState::new(answers.decline);
+    let accept_value = answers.accept.value();
+    let contacts = (!mission.learners.is_empty()).then(|| view! {
+        <h3>"Coordonnées des stagiaires"</h3>
+        <ul class="plain" data-testid="learners">
+            {mission.learners.iter().map(|l| view! {
+                <li><strong>{l.name.clone()}</strong>{format!(" — {} — {}", if l.phone.is_empty() { "—" } else { &l.phone }, if l.email.is_empty() { "—" } else { &l.email })}</li>
+            }).collect::<Vec<_>>()}
+        </ul>
+    });
+    let terms = format!(
+        "{} heures à {} HT de l'heure, soit {} HT au total.",
+        proposal.hours, proposal.hourly_rate, proposal.total
+    );
+    let centre = mission.centre_name.clone().map(|c| view! { <p>{format!("Centre de formation donneur d'ordre : {c}.")}</p> });
+    let (pid_accept, pid_decline) = (proposal.id.to_string(), proposal.id.to_string());
+    match (proposal.status, proposal.live) {
+        (ProposalStatus::Open, true) => view! {
+            <section class="panel chosen" data-testid="proposal">
+                <h2>"Cette mission vous est proposée"</h2>
+                <p><strong>{terms}</strong></p>
+                {centre}
+                <p>{format!("Répondez avant le {}. Prenez contact avec les stagiaires si besoin avant de répondre.", proposal.deadline)}</p>
+                {contacts}
+                <FormAlert error=error_of(accept_value)/>
+                <div class="actions">
+                    <ActionForm action=answers.accept attr:class="inline">
+                        <input type="hidden" name="proposal_id" value=pid_accept/>
+                        <button type="submit" class="button primary" disabled=move || answers.accept.pending().get()>"Accepter la mission"</button>
+                    </ActionForm>
+                </div>
+                <details class="decline">
+                    <summary>"Décliner la proposition"</summary>
+                    <CheckedForm state=decline_form check=|a: &DeclineProposal| DeclineReason::try_from(a.form.clone()).map(drop) attr:class="form">
+                        <FormAlert error=decline_form.alert()/>
+                        <input type="hidden" name="proposal_id" value=pid_decline/>
+                        <div class="field">
+                            <label for="f-reason">"Raison (facultatif)"</label>
+                            <textarea id="f-reason" name="reason" rows="2" maxlength="1000"></textarea>
+                        </div>
+                        <button type="submit" class="button danger" disabled=move || answers.decline.pending().get()>"Décliner"</button>
+                    </CheckedForm>
+                </details>
+            </section>
+        }.into_any(),
+        (ProposalStatus::Accepted, _) => view! {
+            <section class="panel chosen" data-testid="proposal">
+                <h2>"Vous avez accepté cette mission"</h2>
+                <p><strong>{terms}</strong></p>
+                {centre}
+                <p>"Prenez contact avec les stagiaires ; vous signerez ensuite votre contrat de sous-traitance avec le centre."</p>
+                {contacts}
+            </section>
+        }.into_any(),
+        (status, _) => {
+            let text = match status {
+                ProposalStatus::Declined => "Vous avez décliné la proposition de cette mission.".to_string(),
+                ProposalStatus::Cancelled => "L'équipe a retiré la proposition de cette mission.".to_string(),
+                _ => format!("Le délai de réponse à la proposition est passé (il courait jusqu'au {}).", proposal.deadline),
+            };
+            view! { <section class="panel" data-testid="proposal"><p class="muted">{text}</p></section> }.into_any()
+        }
+    }
+}
+
+#[component]
+fn MissionBody(mission: MissionDetail, apply: ServerAction<ApplyToMission>, answers: Answers) -> impl IntoView {
     // The explanation is computed here, by the same function the server runs when applying.
     let eligibility = evaluate(&mission.facts, &mission.requirements, mission.today, &mission.settings);
     let value = apply.value();
@@ -276,11 +361,13 @@ fn MissionBody(mission: MissionDetail, apply: ServerAction<ApplyToMission>) -> i
     let refusals = eligibility.refusals.clone();
     let can_apply = eligibility.can_apply();
     let open = mission.status == crate::domain::missions::MissionStatus::Published;
+    let withdraw_value = answers.withdraw.value();
+    let withdrawn = mission.application.as_ref().is_some_and(|a| a.status == ApplicationStatus::Withdrawn);
     view! {
         <section class="panel">
             <div class="title-row">
                 <h1>{mission.title.clone()}</h1>
-                {mission.application.as_ref().map(|a| view! { <span class="badge badge-info" data-testid="application">{a.status_label.clone()}</span> })}
+                {mission.application.as_ref().map(|a| view! { <span class=a.status.tone() data-testid="application">{format!("Candidature : {}", a.status_label.to_lowercase())}</span> })}
             </div>
             <dl class="facts">
                 <dt>"Domaine"</dt><dd>{mission.domain_label.clone()}</dd>
@@ -296,15 +383,7 @@ fn MissionBody(mission: MissionDetail, apply: ServerAction<ApplyToMission>) -> i
             </dl>
             {(!mission.description.is_empty()).then(|| view! { <p class="prewrap">{mission.description.clone()}</p> })}
         </section>
-        {mission.centre_name.clone().map(|centre| view! {
-            <section class="panel chosen">
-                <h2>"Vous êtes retenu pour cette mission"</h2>
-                <p>{format!("Centre de formation donneur d'ordre : {centre}. Prenez contact avec le ou les stagiaires, puis signez votre contrat de sous-traitance avec le centre.")}</p>
-                <ul class="plain">
-                    {mission.learners.iter().map(|l| view! { <li><strong>{l.name.clone()}</strong>{format!(" — {} — {}", if l.phone.is_empty() { "—" } else { &l.phone }, if l.email.is_empty() { "—" } else { &l.email })}</li> }).collect::<Vec<_>>()}
-                </ul>
-            </section>
-        })}
+        {mission.proposal.clone().map(|p| view! { <ProposalPanel mission=mission.clone() proposal=p answers/> })}
         <section class="panel" data-testid="eligibility-panel">
             <h2>"Pouvez-vous postuler ?"</h2>
             {if can_apply {
@@ -324,8 +403,18 @@ fn MissionBody(mission: MissionDetail, apply: ServerAction<ApplyToMission>) -> i
                     </div>
                 }.into_any()
             }}
-            {match (&mission.application, open) {
-                (Some(a), _) => view! { <p class="muted">{format!("{} le {} — taux horaire proposé : {} HT.", a.status_label, a.applied_on, a.hourly_rate)}</p> }.into_any(),
+            {match (mission.application.clone().filter(|a| a.status != ApplicationStatus::Withdrawn), open) {
+                (Some(a), _) if a.status == ApplicationStatus::Sent => view! {
+                    <div class="application-state">
+                        <p class="muted">{format!("Candidature envoyée le {} — taux horaire proposé : {} HT.", a.applied_on, a.hourly_rate)}</p>
+                        <FormAlert error=error_of(withdraw_value)/>
+                        <ActionForm action=answers.withdraw attr:class="inline">
+                            <input type="hidden" name="mission_id" value=mission.id.to_string()/>
+                            <button type="submit" class="button" disabled=move || answers.withdraw.pending().get()>"Retirer ma candidature"</button>
+                        </ActionForm>
+                    </div>
+                }.into_any(),
+                (Some(a), _) => view! { <p class="muted">{format!("Candidature : {} — {}", a.status_label.to_lowercase(), a.status.next_step())}</p> }.into_any(),
                 (None, false) => view! { <p class="muted">"Cette mission n'est plus ouverte aux candidatures."</p> }.into_any(),
                 (None, true) => view! {
                     <CheckedForm state=apply_form check=|a: &ApplyToMission| ApplicationMessage::try_from(a.form.clone()).map(drop) attr:class="form apply-form">
@@ -343,8 +432,11 @@ fn MissionBody(mission: MissionDetail, apply: ServerAction<ApplyToMission>) -> i
                             <label for="f-message">"Message pour l'équipe (facultatif)"</label>
                             <textarea id="f-message" name="message" rows="3" maxlength="2000"></textarea>
                         </div>
+                        {withdrawn.then(|| view! { <p class="muted">"Vous avez retiré votre candidature : vous pouvez postuler à nouveau."</p> })}
                         <p class="muted">{format!("En postulant, vous acceptez le taux horaire proposé : {} HT.", mission.hourly_rate)}</p>
-                        <button type="submit" class="button primary" disabled=move || apply.pending().get() || !can_apply>"Postuler à cette mission"</button>
+                        <button type="submit" class="button primary" disabled=move || apply.pending().get() || !can_apply>
+                            {if withdrawn { "Postuler à nouveau" } else { "Postuler à cette mission" }}
+                        </button>
                     </CheckedForm>
                 }.into_any(),
             }}
@@ -352,27 +444,52 @@ fn MissionBody(mission: MissionDetail, apply: ServerAction<ApplyToMission>) -> i
     }
 }
 
-/// The trainer's applications, for their home page.
+/// The trainer's applications, newest first, each with its status and the next step. The home
+/// page shows the latest few (`limit`); "Mes candidatures" shows them all.
 #[component]
-pub fn MyApplications() -> impl IntoView {
+pub fn MyApplications(#[prop(optional)] limit: Option<usize>) -> impl IntoView {
     let data = Resource::new(|| (), |_| my_applications());
     view! {
         <Suspense fallback=|| ()>
             {move || data.get().map(|r| match r {
                 Ok(list) if list.is_empty() => view! { <p class="muted">"Vous n'avez pas encore postulé. " <a href="/missions">"Voir les missions près de chez vous"</a></p> }.into_any(),
-                Ok(list) => view! {
-                    <ul class="items">
-                        {list.into_iter().map(|a| view! {
-                            <li>
-                                <div><a href=format!("/missions/{}", a.mission_id)>{a.title}</a><p class="muted small">{format!("À partir du {}", a.start)}</p></div>
-                                <span class=match a.status { ApplicationStatus::Chosen => "badge badge-ok", ApplicationStatus::NotChosen => "badge", _ => "badge badge-info" }>{a.status_label}</span>
-                            </li>
-                        }).collect::<Vec<_>>()}
-                    </ul>
-                }.into_any(),
+                Ok(list) => {
+                    let total = list.len();
+                    let shown: Vec<MyApplication> = list.into_iter().take(limit.unwrap_or(usize::MAX)).collect();
+                    let more = (shown.len() < total).then(|| view! { <p><a href="/candidatures">{format!("Voir mes {total} candidatures")}</a></p> });
+                    view! {
+                        <ul class="items" data-testid="my-applications">
+                            {shown.into_iter().map(|a| view! {
+                                <li data-status=a.status.code()>
+                                    <div>
+                                        <a href=format!("/missions/{}", a.mission_id)>{a.title}</a>
+                                        <p class="muted small">{format!("Mission à partir du {} · candidature du {}", a.start, a.applied_on)}</p>
+                                        <p class="small">{a.next_step}</p>
+                                    </div>
+                                    <span class=a.status.tone()>{a.status_label}</span>
+                                </li>
+                            }).collect::<Vec<_>>()}
+                        </ul>
+                        {more}
+                    }.into_any()
+                }
                 Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
             })}
         </Suspense>
+    }
+}
+
+/// "Mes candidatures": every application of the trainer.
+#[component]
+pub fn MyApplicationsPage() -> impl IntoView {
+    view! {
+        <PageTitle text="Mes candidatures"/>
+        <RequireRole role=Role::Trainer>
+            <section class="panel">
+                <h1>"Mes candidatures"</h1>
+                <MyApplications/>
+            </section>
+        </RequireRole>
     }
 }
 

@@ -11,7 +11,8 @@ use crate::domain::geo::Point;
 use crate::guard::Ctx;
 use crate::infra::db::Db;
 use crate::infra::state::AppState;
-use crate::infra::time::{paris_date, today};
+use crate::infra::time::{now, paris_date, paris_datetime, today};
+use crate::repo::applications::Applied;
 use crate::repo;
 use crate::repo::missions::{Spot, SpotFilter};
 
@@ -168,6 +169,19 @@ pub async fn detail(db: &Db, ctx: &Ctx, mission_id: i64) -> Result<MissionDetail
     if m.status != MissionStatus::Published && application.is_none() && !chosen {
         return Err(AppError::NotFound);
     }
+    let at = now();
+    let proposal = repo::proposals::own_latest(db, ctx, mission_id).await?.map(|p| ProposalView {
+        id: p.id,
+        status: p.status,
+        live: p.is_live(at),
+        deadline: paris_datetime(p.deadline),
+        hourly_rate: Money::from_cents(p.hourly_rate_cents),
+        hours: p.hours,
+        total: Money::from_cents(p.hourly_rate_cents.saturating_mul(p.hours)),
+        decline_reason: p.decline_reason,
+    });
+    // The learners' contacts: while the proposal can be answered, and once it is accepted.
+    let sees_learners = chosen || proposal.as_ref().is_some_and(|p| p.live || p.status == ProposalStatus::Accepted);
     let (home, _) = repo::missions::own_home(db, ctx).await?;
     let distance = match (home, m.place()) {
         (Some(h), Some(place)) => Some(h.distance_km(place)),
@@ -191,8 +205,9 @@ pub async fn detail(db: &Db, ctx: &Ctx, mission_id: i64) -> Result<MissionDetail
         settings: repo::settings::rule_settings(db).await?,
         today: today(),
         application,
-        learners: if chosen { repo::missions::learners(db, mission_id).await? } else { Vec::new() },
-        centre_name: chosen.then_some(m.centre_name),
+        learners: if sees_learners { repo::missions::learners(db, mission_id).await? } else { Vec::new() },
+        centre_name: sees_learners.then_some(m.centre_name),
+        proposal,
         title: m.title,
         description: m.description,
         domain_label: m.domain_label,
@@ -214,23 +229,63 @@ pub async fn apply(state: &AppState, ctx: &Ctx, mission_id: i64, message: Applic
         tracing::info!(user_id = ctx.user_id, mission_id, refusals = ?eligibility.codes(), "application refused by the rules");
         return Err(AppError::NotEligible(eligibility.refusals));
     }
-    if !repo::applications::insert_own(db, ctx, mission_id, m.hourly_rate_cents, &message.0).await? {
-        return Err(AppError::Rejected("Vous avez déjà postulé à cette mission.".into()));
+    match repo::applications::apply_own(db, ctx, mission_id, m.hourly_rate_cents, &message.0).await? {
+        Applied::Sent { again } => tracing::info!(user_id = ctx.user_id, mission_id, again, "application sent"),
+        // A double click or a retry after a lost answer: the application is already there.
+        Applied::Existing(ApplicationStatus::Sent) => {}
+        Applied::Existing(ApplicationStatus::Proposed) => {
+            return Err(AppError::Rejected("Cette mission vous est déjà proposée : répondez à la proposition.".into()))
+        }
+        Applied::Existing(status) => {
+            return Err(AppError::Rejected(format!(
+                "Votre candidature à cette mission est close (« {} ») : vous ne pouvez plus y postuler.",
+                status.label().to_lowercase()
+            )))
+        }
     }
-    tracing::info!(user_id = ctx.user_id, mission_id, "application sent");
     Ok(())
+}
+
+/// The caller withdraws their application while it waits for a choice.
+pub async fn withdraw(db: &Db, ctx: &Ctx, mission_id: i64) -> Result<(), AppError> {
+    if repo::applications::withdraw_own(db, ctx, mission_id).await? {
+        tracing::info!(user_id = ctx.user_id, mission_id, "application withdrawn");
+        return Ok(());
+    }
+    match repo::applications::own_for_mission(db, ctx, mission_id).await? {
+        None => Err(AppError::NotFound),
+        // A double click: it is already withdrawn.
+        Some(a) if a.status == ApplicationStatus::Withdrawn => Ok(()),
+        Some(a) if a.status == ApplicationStatus::Proposed => {
+            Err(AppError::Rejected("Une proposition vous a été faite : déclinez-la plutôt que de retirer votre candidature.".into()))
+        }
+        Some(a) => Err(AppError::Rejected(format!(
+            "Votre candidature est « {} » : elle ne peut plus être retirée.",
+            a.status.label().to_lowercase()
+        ))),
+    }
 }
 
 pub async fn applications_of(db: &Db, ctx: &Ctx) -> Result<Vec<MyApplication>, AppError> {
     Ok(repo::applications::list_own(db, ctx)
         .await?
         .into_iter()
-        .map(|a| MyApplication {
-            mission_id: a.mission_id,
-            title: a.title,
-            start: french_date(a.start_date),
-            status_label: a.status.label().to_string(),
-            status: a.status,
+        .map(|a| {
+            let next_step = match (a.status, a.deadline) {
+                (ApplicationStatus::Proposed, Some(deadline)) => {
+                    format!("La mission vous est proposée : répondez avant le {}.", paris_datetime(deadline))
+                }
+                (status, _) => status.next_step().to_string(),
+            };
+            MyApplication {
+                mission_id: a.mission_id,
+                title: a.title,
+                start: french_date(a.start_date),
+                applied_on: paris_date(a.created_at),
+                status_label: a.status.label().to_string(),
+                status: a.status,
+                next_step,
+            }
         })
         .collect())
 }

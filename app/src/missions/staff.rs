@@ -5,7 +5,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::*;
-use crate::domain::forms::missions::{CeilingForm, MissionForm, RateOverrideForm};
+use crate::domain::forms::missions::{CeilingForm, MissionForm, ProposalDeadline, ProposalForm, RateOverrideForm};
+use crate::domain::missions::ProposalStatus;
 #[cfg(feature = "ssr")]
 use crate::guard::STAFF;
 use crate::staff::Page;
@@ -32,6 +33,21 @@ pub struct Applicant {
     pub reasons: Vec<String>,
     pub level: Option<String>,
     pub distance_km: Option<i64>,
+}
+
+/// A proposal as staff follow it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProposalLine {
+    pub id: i64,
+    pub trainer: String,
+    pub user_id: i64,
+    pub status: ProposalStatus,
+    /// Open but past its deadline: the expiry job will close it within a minute.
+    pub overdue: bool,
+    pub proposed_at: String,
+    pub deadline: String,
+    pub closed_at: Option<String>,
+    pub decline_reason: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,9 +83,11 @@ pub struct StaffMission {
     pub grid_rate: Money,
     pub rate_overridden: bool,
     pub status: MissionStatus,
-    pub status_history: Vec<HistoryLine>,
+    /// Every dated step: status and rate changes, applications, proposals and answers.
+    pub history: Vec<HistoryLine>,
     pub rate_history: Vec<HistoryLine>,
     pub applicants: Vec<Applicant>,
+    pub proposals: Vec<ProposalLine>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -140,9 +158,20 @@ pub async fn override_rate(mission_id: i64, #[server(flatten)] form: RateOverrid
     .await
 }
 
+/// Proposes the mission to one applicant, who has `deadline_hours` (48 by default) to answer.
 #[server]
-pub async fn choose_applicant(mission_id: i64, user_id: i64) -> Result<(), AppError> {
-    guard(STAFF, |caller| async move { server::choose(&caller.state, &caller.ctx, mission_id, user_id).await }).await
+pub async fn propose_mission(mission_id: i64, user_id: i64, #[server(flatten)] form: ProposalForm) -> Result<(), AppError> {
+    guard(STAFF, |caller| async move {
+        let deadline = ProposalDeadline::try_from(form)?;
+        server::propose(&caller.state, &caller.ctx, (mission_id, user_id), deadline).await
+    })
+    .await
+}
+
+/// Withdraws an open proposal; the trainer's application waits again.
+#[server]
+pub async fn cancel_proposal(mission_id: i64, proposal_id: i64) -> Result<(), AppError> {
+    guard(STAFF, |caller| async move { server::cancel_proposal(&caller.state, &caller.ctx, mission_id, proposal_id).await }).await
 }
 
 #[server]
@@ -262,6 +291,23 @@ pub mod server {
             .collect::<Vec<_>>()
             .join("\n");
         let applicants = applicants(db, &m).await?;
+        let at = now();
+        let proposals = repo::proposals::of_mission(db, mission_id)
+            .await?
+            .into_iter()
+            .map(|p| ProposalLine {
+                id: p.id,
+                trainer: p.trainer_name.clone(),
+                user_id: p.user_id,
+                overdue: p.status == ProposalStatus::Open && !p.is_live(at),
+                status: p.status,
+                proposed_at: paris_datetime(p.proposed_at),
+                deadline: paris_datetime(p.deadline),
+                closed_at: p.closed_at.map(paris_datetime),
+                decline_reason: p.decline_reason,
+            })
+            .collect();
+        let history = history(db, mission_id, &status_history).await?;
         Ok(StaffMission {
             id: m.id,
             centre_id: m.centre_id,
@@ -286,10 +332,7 @@ pub mod server {
             grid_rate: grid,
             rate_overridden: m.rate_overridden,
             status: m.status,
-            status_history: status_history
-                .into_iter()
-                .map(|h| HistoryLine { at: paris_datetime(h.changed_at), what: h.status.label().to_string(), who: h.who.unwrap_or_else(|| "—".into()) })
-                .collect(),
+            history,
             rate_history: rate_history
                 .into_iter()
                 .map(|h| HistoryLine {
@@ -299,7 +342,37 @@ pub mod server {
                 })
                 .collect(),
             applicants,
+            proposals,
         })
+    }
+
+    /// One dated list of every step: status changes and the events of applications and
+    /// proposals, oldest first.
+    async fn history(db: &Db, mission_id: i64, statuses: &[repo::missions::StatusChange]) -> Result<Vec<HistoryLine>, AppError> {
+        let mut lines: Vec<(chrono::DateTime<chrono::Utc>, HistoryLine)> = statuses
+            .iter()
+            .map(|h| {
+                let line = HistoryLine {
+                    at: paris_datetime(h.changed_at),
+                    what: format!("Statut : {}", h.status.label()),
+                    who: h.who.clone().unwrap_or_else(|| "—".into()),
+                };
+                (h.changed_at, line)
+            })
+            .collect();
+        for e in repo::proposals::events(db, mission_id).await? {
+            let mut what = e.kind.label().to_string();
+            if let Some(trainer) = &e.trainer {
+                what.push_str(&format!(" — {trainer}"));
+            }
+            if !e.detail.is_empty() {
+                what.push_str(&format!(" ({})", e.detail));
+            }
+            let who = e.actor.unwrap_or_else(|| "automatique".into());
+            lines.push((e.at, HistoryLine { at: paris_datetime(e.at), what, who }));
+        }
+        lines.sort_by_key(|(at, _)| *at);
+        Ok(lines.into_iter().map(|(_, l)| l).collect())
     }
 
     /// Applicants, each re-checked against the rules as of today, best first.
@@ -419,38 +492,77 @@ pub mod server {
         Ok(repo::missions::set_rate(db, ctx, mission_id, cents, overridden, &reason).await?)
     }
 
-    /// Chooses the trainer: the mission is filled, the trainer receives the learners' contacts,
-    /// the other applicants are told.
-    pub async fn choose(state: &AppState, ctx: &Ctx, mission_id: i64, user_id: i64) -> Result<(), AppError> {
+    /// Proposes the mission to an applicant whose application waits, after checking the rules
+    /// again as of today (a test may have expired since they applied). The trainer is told in
+    /// the app and by email; the learners' contacts show on their mission page until they
+    /// answer or the deadline passes.
+    pub async fn propose(state: &AppState, ctx: &Ctx, (mission_id, user_id): (i64, i64), deadline: ProposalDeadline) -> Result<(), AppError> {
         let db = &state.db;
         let m = repo::missions::find(db, mission_id).await?.ok_or(AppError::NotFound)?;
         if m.status != MissionStatus::Published {
-            return Err(AppError::Rejected("Seule une mission publiée peut être pourvue.".into()));
+            return Err(AppError::Rejected("Seule une mission publiée peut être proposée à un formateur.".into()));
         }
-        let Some(others) = repo::missions::choose(db, ctx, mission_id, user_id).await? else {
-            return Err(AppError::Rejected("Ce formateur n'a pas de candidature en cours pour cette mission.".into()));
-        };
-        let contacts: Vec<String> = repo::missions::learners(db, mission_id)
-            .await?
-            .into_iter()
-            .map(|l| format!("{} — {} — {}", l.name, if l.phone.is_empty() { "—".into() } else { l.phone }, if l.email.is_empty() { "—".into() } else { l.email }))
-            .collect();
+        match repo::applications::status_of(db, mission_id, user_id).await? {
+            Some(ApplicationStatus::Sent) => {}
+            Some(other) => {
+                return Err(AppError::Rejected(format!(
+                    "La candidature de ce formateur est « {} » : elle n'attend plus de choix.",
+                    other.label().to_lowercase()
+                )))
+            }
+            None => return Err(AppError::Rejected("Ce formateur n'a pas postulé à cette mission.".into())),
+        }
+        let facts = crate::profile::server::trainer_facts(db, user_id).await?;
+        let settings = repo::settings::rule_settings(db).await?;
+        let eligibility = evaluate(&facts, &m.requirements(), today(), &settings);
+        if !eligibility.can_apply() {
+            let reasons: Vec<String> = eligibility.refusals.iter().map(|r| r.message.clone()).collect();
+            return Err(AppError::Rejected(format!(
+                "Ce formateur ne remplit plus les conditions de la mission aujourd'hui : {}",
+                reasons.join(" ")
+            )));
+        }
+        let deadline_at = now() + chrono::Duration::hours(deadline.0);
+        match repo::proposals::propose(db, ctx, mission_id, user_id, (m.hourly_rate_cents, m.hours), deadline_at).await? {
+            repo::proposals::Proposed::Made(_) => {}
+            repo::proposals::Proposed::AlreadyOpen => {
+                return Err(AppError::Rejected(
+                    "Une proposition est déjà en cours pour cette mission : attendez la réponse ou annulez-la d'abord.".into(),
+                ))
+            }
+            repo::proposals::Proposed::NoPendingApplication => {
+                return Err(AppError::Rejected("La candidature de ce formateur a changé entre-temps : rechargez la page.".into()))
+            }
+            repo::proposals::Proposed::MissionClosed => {
+                return Err(AppError::Rejected("La mission a changé entre-temps : rechargez la page.".into()))
+            }
+        }
+        let rate = Money::from_cents(m.hourly_rate_cents);
+        let total = Money::from_cents(m.hourly_rate_cents.saturating_mul(m.hours));
         let body = format!(
-            "Votre candidature pour « {} » est retenue. Centre de formation : {}. Taux horaire : {} HT. Contactez le ou les stagiaires : {}. \
-             Après cette prise de contact, vous signerez votre contrat de sous-traitance avec le centre.",
+            "L'équipe Mission Formateur vous propose la mission « {} » ({} h, {} HT de l'heure, soit {} HT). \
+             Les coordonnées des stagiaires sont sur la page de la mission. Répondez avant le {} : acceptez ou déclinez la proposition.",
             m.title,
-            m.centre_name,
-            Money::from_cents(m.hourly_rate_cents),
-            if contacts.is_empty() { "l'équipe vous les transmet".to_string() } else { contacts.join(" ; ") }
+            m.hours,
+            rate,
+            total,
+            paris_datetime(deadline_at)
         );
         let link = format!("/missions/{mission_id}");
-        crate::notifications::server::notify(state, user_id, "Proposition de mission : vous êtes retenu", &body, Some(&link)).await;
-        for other in others {
-            let text = format!("La mission « {} » a été confiée à un autre formateur. Merci pour votre candidature.", m.title);
-            crate::notifications::server::notify(state, other, "Mission pourvue", &text, Some("/missions")).await;
-        }
-        tracing::info!(mission_id, chosen = user_id, by = ctx.user_id, "trainer chosen");
+        crate::notifications::server::notify(state, user_id, "Une mission vous est proposée", &body, Some(&link)).await;
+        tracing::info!(mission_id, trainer = user_id, by = ctx.user_id, hours = deadline.0, "proposal made");
         Ok(())
     }
 
+    pub async fn cancel_proposal(state: &AppState, ctx: &Ctx, mission_id: i64, proposal_id: i64) -> Result<(), AppError> {
+        let db = &state.db;
+        let m = repo::missions::find(db, mission_id).await?.ok_or(AppError::NotFound)?;
+        let Some(user_id) = repo::proposals::cancel(db, ctx, mission_id, proposal_id).await? else {
+            return Err(AppError::Rejected("Cette proposition n'est plus en attente de réponse : rechargez la page.".into()));
+        };
+        let body = format!("La proposition de la mission « {} » a été retirée par l'équipe. Votre candidature reste enregistrée.", m.title);
+        crate::notifications::server::notify(state, user_id, "Proposition retirée", &body, Some(&format!("/missions/{mission_id}"))).await;
+        tracing::info!(mission_id, proposal_id, by = ctx.user_id, "proposal cancelled");
+        Ok(())
+    }
 }

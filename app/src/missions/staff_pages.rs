@@ -9,7 +9,7 @@ use crate::auth::Role;
 use crate::components::form::{error_of, CheckedForm, Field, FormAlert, FormState, SelectField, Submit};
 use crate::components::{ErrorPanel, Loaded, PageTitle, RequireRole};
 use crate::domain::forms::missions::{MissionDraft, RateOverride};
-use crate::domain::missions::{ApplicationStatus, Format, GroupKind, MissionStatus};
+use crate::domain::missions::{ApplicationStatus, Format, GroupKind, MissionStatus, ProposalStatus, DEFAULT_PROPOSAL_HOURS, MAX_PROPOSAL_HOURS};
 use crate::domain::{french_date, LearnerLevel, NativeRequirement, RuleSettings, TurnoverCeiling};
 use crate::error::AppError;
 use crate::staff::Pager;
@@ -139,6 +139,13 @@ fn StaffMissions(
     }
 }
 
+/// Staff's choice among the applicants: propose to one, or withdraw the open proposal.
+#[derive(Clone, Copy)]
+struct Choice {
+    propose: ServerAction<ProposeMission>,
+    cancel: ServerAction<CancelProposal>,
+}
+
 #[component]
 pub fn StaffMissionPage() -> impl IntoView {
     let params = use_params_map();
@@ -147,11 +154,11 @@ pub fn StaffMissionPage() -> impl IntoView {
     let preset_centre = Memo::new(move |_| query.read().get("centre").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0));
     let status = ServerAction::<ChangeMissionStatus>::new();
     let rate = ServerAction::<OverrideRate>::new();
-    let choose = ServerAction::<ChooseApplicant>::new();
+    let choice = Choice { propose: ServerAction::<ProposeMission>::new(), cancel: ServerAction::<CancelProposal>::new() };
     let save = ServerAction::<SaveMission>::new();
     let data = Resource::new(
-        move || (id.get(), status.version().get(), rate.version().get(), choose.version().get(), save.version().get()),
-        |(id, _, _, _, _)| async move { if id == 0 { Ok(None) } else { load_staff_mission(id).await.map(Some) } },
+        move || (id.get(), status.version().get(), rate.version().get(), choice.propose.version().get(), choice.cancel.version().get(), save.version().get()),
+        |(id, ..)| async move { if id == 0 { Ok(None) } else { load_staff_mission(id).await.map(Some) } },
     );
     let form = Resource::new(|| (), |_| load_mission_form());
     view! {
@@ -162,7 +169,7 @@ pub fn StaffMissionPage() -> impl IntoView {
                 {move || match (data.get(), form.get()) {
                     (Some(Err(e)), _) | (_, Some(Err(e))) => Some(view! { <ErrorPanel error=e/> }.into_any()),
                     (Some(Ok(mission)), Some(Ok(form))) => Some(view! {
-                        <MissionEditor mission form preset_centre=preset_centre.get_untracked() save status rate choose/>
+                        <MissionEditor mission form preset_centre=preset_centre.get_untracked() save status rate choice/>
                     }.into_any()),
                     _ => None,
                 }}
@@ -179,7 +186,7 @@ fn MissionEditor(
     save: ServerAction<SaveMission>,
     status: ServerAction<ChangeMissionStatus>,
     rate: ServerAction<OverrideRate>,
-    choose: ServerAction<ChooseApplicant>,
+    choice: Choice,
 ) -> impl IntoView {
     let value = save.value();
     let form_state = FormState::new(save);
@@ -288,7 +295,7 @@ fn MissionEditor(
                 <Submit label=if id == 0 { "Créer la mission (brouillon)" } else { "Enregistrer la mission" } pending=save.pending()/>
             </CheckedForm>
         </section>
-        {mission.map(|m| view! { <MissionManagement mission=m status rate choose/> })}
+        {mission.map(|m| view! { <MissionManagement mission=m status rate choice/> })}
     }
 }
 
@@ -297,12 +304,14 @@ fn MissionManagement(
     mission: StaffMission,
     status: ServerAction<ChangeMissionStatus>,
     rate: ServerAction<OverrideRate>,
-    choose: ServerAction<ChooseApplicant>,
+    choice: Choice,
 ) -> impl IntoView {
     let id = mission.id;
     let status_value = status.value();
     let rate_form = FormState::new(rate);
-    let choose_value = choose.value();
+    let propose_value = choice.propose.value();
+    let open_proposal = mission.proposals.iter().find(|p| p.status == ProposalStatus::Open).cloned();
+    let can_propose = mission.status == MissionStatus::Published && open_proposal.is_none();
     let next = mission
         .status
         .next()
@@ -325,15 +334,11 @@ fn MissionManagement(
             }
         })
         .collect::<Vec<_>>();
-    let published = mission.status == MissionStatus::Published;
     view! {
         <section class="panel">
             <h2>"Statut"</h2>
             <FormAlert error=error_of(status_value)/>
             <div class="actions">{next}</div>
-            <ul class="history">
-                {mission.status_history.iter().map(|h| view! { <li>{format!("{} — {} ({})", h.at, h.what, h.who)}</li> }).collect::<Vec<_>>()}
-            </ul>
         </section>
         <section class="panel">
             <h2>"Taux horaire"</h2>
@@ -355,9 +360,13 @@ fn MissionManagement(
                 {mission.rate_history.iter().map(|h| view! { <li>{format!("{} — {} ({})", h.at, h.what, h.who)}</li> }).collect::<Vec<_>>()}
             </ul>
         </section>
+        <ProposalsPanel mission_id=id proposals=mission.proposals.clone() cancel=choice.cancel/>
         <section class="panel">
             <h2>{format!("Candidatures ({})", mission.applicants.len())}</h2>
-            <FormAlert error=error_of(choose_value)/>
+            <FormAlert error=error_of(propose_value)/>
+            {(!can_propose && mission.status == MissionStatus::Published).then(|| view! {
+                <p class="muted small">"Une proposition attend la réponse du formateur : annulez-la pour en faire une autre."</p>
+            })}
             {if mission.applicants.is_empty() {
                 view! { <p class="empty small">"Aucune candidature pour l'instant."</p> }.into_any()
             } else {
@@ -370,14 +379,20 @@ fn MissionManagement(
                                     <td data-label="Formateur"><a href=format!("/equipe/profils/{}", a.user_id)>{a.name.clone()}</a><br/><small class="muted">{format!("le {}", a.applied_on)}</small></td>
                                     <td data-label="Niveau testé">{a.level.clone().unwrap_or_else(|| "—".into())}</td>
                                     <td data-label="Distance">{a.distance_km.map(|d| format!("{d} km")).unwrap_or_else(|| "—".into())}</td>
-                                    <td data-label="Éligible aujourd'hui">{if a.eligible_now { view! { <span class="badge badge-ok">"Oui"</span> }.into_any() } else { view! { <span class="badge badge-warn" title=a.reasons.join(" / ")>"Non"</span> }.into_any() }}</td>
+                                    <td data-label="Éligible aujourd'hui">{if a.eligible_now { view! { <span class="badge badge-ok">"Oui"</span> }.into_any() } else { view! {
+                                        <span class="badge badge-warn">"Non"</span>
+                                        <ul class="reasons small">{a.reasons.iter().map(|r| view! { <li>{r.clone()}</li> }).collect::<Vec<_>>()}</ul>
+                                    }.into_any() }}</td>
                                     <td data-label="Statut">{a.status_label.clone()}</td>
                                     <td>
-                                        {(published && a.status == ApplicationStatus::Sent).then(|| view! {
-                                            <ActionForm action=choose attr:class="inline">
+                                        {(can_propose && a.status == ApplicationStatus::Sent && a.eligible_now).then(|| view! {
+                                            <ActionForm action=choice.propose attr:class="inline propose-form">
                                                 <input type="hidden" name="mission_id" value=id.to_string()/>
                                                 <input type="hidden" name="user_id" value=a.user_id.to_string()/>
-                                                <button type="submit" class="button primary small">"Retenir"</button>
+                                                <label class="small">"Délai (h) "
+                                                    <input type="number" name="deadline_hours" value=DEFAULT_PROPOSAL_HOURS.to_string() min="1" max=MAX_PROPOSAL_HOURS.to_string() class="narrow"/>
+                                                </label>
+                                                <button type="submit" class="button primary small" disabled=move || choice.propose.pending().get()>"Proposer"</button>
                                             </ActionForm>
                                         })}
                                     </td>
@@ -388,7 +403,60 @@ fn MissionManagement(
                 }.into_any()
             }}
         </section>
+        <section class="panel">
+            <h2>"Historique de la mission"</h2>
+            <ul class="history" data-testid="mission-history">
+                {mission.history.iter().map(|h| view! { <li>{format!("{} — {} ({})", h.at, h.what, h.who)}</li> }).collect::<Vec<_>>()}
+            </ul>
+        </section>
     }
+}
+
+/// The proposals made for the mission: the open one (with its deadline and a way to withdraw
+/// it), then the answered ones with the trainer's reason.
+#[component]
+fn ProposalsPanel(
+    mission_id: i64,
+    proposals: Vec<ProposalLine>,
+    cancel: ServerAction<CancelProposal>,
+) -> impl IntoView {
+    let cancel_value = cancel.value();
+    if proposals.is_empty() {
+        return None;
+    }
+    Some(view! {
+        <section class="panel" data-testid="proposals">
+            <h2>"Propositions"</h2>
+            <FormAlert error=error_of(cancel_value)/>
+            <ul class="items">
+                {proposals.into_iter().map(|p| {
+                    let state = if p.overdue { "Délai dépassé (clôture automatique imminente)".to_string() } else { p.status.label().to_string() };
+                    let when = match &p.closed_at {
+                        Some(closed) => format!("proposée le {} — réponse le {}", p.proposed_at, closed),
+                        None => format!("proposée le {} — réponse attendue avant le {}", p.proposed_at, p.deadline),
+                    };
+                    let open = p.status == ProposalStatus::Open;
+                    view! {
+                        <li data-status=p.status.code()>
+                            <div>
+                                <strong>{p.trainer.clone()}</strong>
+                                <p class="muted small">{when}</p>
+                                {(!p.decline_reason.is_empty()).then(|| view! { <p class="small">{format!("Raison : {}", p.decline_reason)}</p> })}
+                            </div>
+                            <span class=if open { "badge badge-warn" } else { "badge" }>{state}</span>
+                            {open.then(|| view! {
+                                <ActionForm action=cancel attr:class="inline">
+                                    <input type="hidden" name="mission_id" value=mission_id.to_string()/>
+                                    <input type="hidden" name="proposal_id" value=p.id.to_string()/>
+                                    <button type="submit" class="button small">"Annuler la proposition"</button>
+                                </ActionForm>
+                            })}
+                        </li>
+                    }
+                }).collect::<Vec<_>>()}
+            </ul>
+        </section>
+    })
 }
 
 // ---------------------------------------------------------------------------------------------

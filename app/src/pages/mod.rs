@@ -122,7 +122,7 @@ fn TrainerHome(profile: Resource<Result<crate::profile::MyProfile, crate::error:
         </section>
         <section class="panel">
             <h2>"Mes candidatures"</h2>
-            <crate::missions::pages::MyApplications/>
+            <crate::missions::pages::MyApplications limit=5/>
         </section>
     }
 }

@@ -330,3 +330,10 @@ pub async fn count_by_role(db: &Db, role: Role) -> Result<i64, sqlx::Error> {
         sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = $1 AND deleted_at IS NULL").bind(role).fetch_one(pool).await
     })
 }
+
+/// The ids of the open accounts of `role` (who to tell when something needs staff).
+pub async fn open_ids_by_role(db: &Db, role: Role) -> Result<Vec<i64>, sqlx::Error> {
+    on_db!(db, |pool| {
+        sqlx::query_scalar("SELECT id FROM users WHERE role = $1 AND deleted_at IS NULL ORDER BY id").bind(role).fetch_all(pool).await
+    })
+}

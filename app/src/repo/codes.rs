@@ -45,7 +45,7 @@ macro_rules! text_code {
     )+};
 }
 
-use crate::domain::missions::{ApplicationStatus, Format, GroupKind, ManagementMode, MissionStatus};
+use crate::domain::missions::{ApplicationStatus, Format, GroupKind, ManagementMode, MissionEvent, MissionStatus, ProposalStatus};
 use crate::domain::profile::DocumentKind;
 use crate::domain::testing::{QuestionKind, TestKind};
 use crate::domain::{Cefr, CompetenceLevel, LearnerLevel, LegalStatus, NativeRequirement, ProfileStatus};
@@ -61,6 +61,8 @@ text_code! {
     Format => Format::from_code,
     GroupKind => GroupKind::from_code,
     ApplicationStatus => ApplicationStatus::from_code,
+    ProposalStatus => ProposalStatus::from_code,
+    MissionEvent => MissionEvent::from_code,
     ManagementMode => ManagementMode::from_code,
     ProfileStatus => ProfileStatus::from_code,
     DocumentKind => DocumentKind::from_code,

@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use crate::domain::eligibility::DomainRef;
 use crate::domain::forms::missions::{Learner, MissionDraft};
 use crate::domain::geo::{BoundingBox, Point};
-use crate::domain::missions::{ApplicationStatus, Format, GroupKind, MissionStatus};
+use crate::domain::missions::{Format, GroupKind, MissionStatus};
 use crate::domain::{LearnerLevel, MissionRequirements, NativeRequirement, ProfileStatus};
 use crate::guard::Ctx;
 use crate::infra::db::{Arg, Db};
@@ -385,52 +385,6 @@ pub async fn set_rate(db: &Db, ctx: &Ctx, mission_id: i64, cents: i64, overridde
             .execute(&mut *tx)
             .await?;
         Ok::<(), sqlx::Error>(())
-    })
-}
-
-/// Chooses the trainer among the applicants: their application is retained, the others are
-/// not, the mission is filled. Returns the other applicants, or `None` when `user_id` had no
-/// pending application.
-pub async fn choose(db: &Db, ctx: &Ctx, mission_id: i64, user_id: i64) -> Result<Option<Vec<i64>>, sqlx::Error> {
-    let at = now();
-    write_tx!(db, |tx| {
-        let chosen = sqlx::query("UPDATE applications SET status = $1 WHERE mission_id = $2 AND user_id = $3 AND status = $4")
-            .bind(ApplicationStatus::Chosen)
-            .bind(mission_id)
-            .bind(user_id)
-            .bind(ApplicationStatus::Sent)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        if chosen == 0 {
-            return Ok::<Option<Vec<i64>>, sqlx::Error>(None);
-        }
-        let others: Vec<i64> = sqlx::query_scalar("SELECT user_id FROM applications WHERE mission_id = $1 AND status = $2")
-            .bind(mission_id)
-            .bind(ApplicationStatus::Sent)
-            .fetch_all(&mut *tx)
-            .await?;
-        sqlx::query("UPDATE applications SET status = $1 WHERE mission_id = $2 AND status = $3")
-            .bind(ApplicationStatus::NotChosen)
-            .bind(mission_id)
-            .bind(ApplicationStatus::Sent)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("UPDATE missions SET status = $1, chosen_trainer_id = $2, updated_at = $3 WHERE id = $4")
-            .bind(MissionStatus::Filled)
-            .bind(user_id)
-            .bind(at)
-            .bind(mission_id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("INSERT INTO mission_status_history (mission_id, status, changed_by, changed_at) VALUES ($1, $2, $3, $4)")
-            .bind(mission_id)
-            .bind(MissionStatus::Filled)
-            .bind(ctx.user_id)
-            .bind(at)
-            .execute(&mut *tx)
-            .await?;
-        Ok(Some(others))
     })
 }
 

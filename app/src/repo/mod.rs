@@ -15,4 +15,5 @@ pub mod fixtures;
 pub mod missions;
 pub mod notifications;
 pub mod profiles;
+pub mod proposals;
 pub mod settings;

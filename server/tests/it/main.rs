@@ -10,5 +10,6 @@ mod loads;
 mod competence;
 mod missions;
 mod profiles;
+mod proposals;
 mod scale_out;
 mod ssr;

@@ -13,7 +13,7 @@ use server_fn::ServerFn;
 
 use crate::common::*;
 
-async fn create_centre(app: &TestApp, staff: &reqwest::Client, name: &str, postal: &str, default_rate: &str) -> i64 {
+pub(crate) async fn create_centre(app: &TestApp, staff: &reqwest::Client, name: &str, postal: &str, default_rate: &str) -> i64 {
     let reply = app
         .call(
             staff,
@@ -30,7 +30,7 @@ async fn create_centre(app: &TestApp, staff: &reqwest::Client, name: &str, posta
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn create_mission(app: &TestApp, staff: &reqwest::Client, centre: i64, title: &str, domain: &str, format: &str, postal: &str, hours: &str, start: &str, level: &str) -> i64 {
+pub(crate) async fn create_mission(app: &TestApp, staff: &reqwest::Client, centre: i64, title: &str, domain: &str, format: &str, postal: &str, hours: &str, start: &str, level: &str) -> i64 {
     let reply = app
         .call(
             staff,
@@ -47,16 +47,16 @@ async fn create_mission(app: &TestApp, staff: &reqwest::Client, centre: i64, tit
     reply.body.as_i64().unwrap()
 }
 
-async fn publish(app: &TestApp, staff: &reqwest::Client, mission: i64) {
+pub(crate) async fn publish(app: &TestApp, staff: &reqwest::Client, mission: i64) {
     let reply = app.call(staff, ChangeMissionStatus::PATH, &[("mission_id", &mission.to_string()), ("status", "publiee")]).await;
     assert_eq!(reply.status, 200, "{}", reply.text);
 }
 
-async fn notifications(app: &TestApp, client: &reqwest::Client) -> Vec<Notification> {
+pub(crate) async fn notifications(app: &TestApp, client: &reqwest::Client) -> Vec<Notification> {
     serde_json::from_value(app.call(client, MyNotifications::PATH, &[]).await.body).unwrap()
 }
 
-async fn staff_mission(app: &TestApp, staff: &reqwest::Client, id: i64) -> StaffMission {
+pub(crate) async fn staff_mission(app: &TestApp, staff: &reqwest::Client, id: i64) -> StaffMission {
     let reply = app.call(staff, LoadStaffMission::PATH, &[("mission_id", &id.to_string())]).await;
     assert_eq!(reply.status, 200, "{}", reply.text);
     serde_json::from_value(reply.body).unwrap()
@@ -112,8 +112,9 @@ async fn pay_grid_prices_missions_and_overrides_are_kept_in_history(backend: Bac
     assert_eq!(done.status, 422);
     let m = staff_mission(&app, &staff, english).await;
     assert_eq!(m.status, app::domain::missions::MissionStatus::Published);
-    assert_eq!(m.status_history.len(), 2);
-    assert!(m.status_history[1].what == "Publiée" && m.status_history[1].who == "Prénom Nom");
+    let statuses: Vec<_> = m.history.iter().filter(|h| h.what.starts_with("Statut : ")).collect();
+    assert_eq!(statuses.len(), 2);
+    assert!(statuses[1].what == "Statut : Publiée" && statuses[1].who == "Prénom Nom");
 
     // Learners' contacts are validated line by line.
     let reply = app
@@ -238,7 +239,8 @@ async fn the_server_refuses_ineligible_applications_with_the_rules_reasons(backe
     ::server::demo::take(&app.state, expert_id, "excel", 100).await.unwrap();
     let reply = app.call(&expert, ApplyToMission::PATH, &[("mission_id", &m), ("message", "Disponible dès janvier.")]).await;
     assert_eq!(reply.status, 200, "{}", reply.text);
-    assert_eq!(app.call(&expert, ApplyToMission::PATH, &[("mission_id", &m), ("message", "")]).await.status, 422, "only once");
+    // Applying again (a double click, a retry) changes nothing and is not an error.
+    assert_eq!(app.call(&expert, ApplyToMission::PATH, &[("mission_id", &m), ("message", "")]).await.status, 200, "idempotent");
     let detail: MissionDetail = serde_json::from_value(app.call(&expert, LoadMission::PATH, &[("mission_id", &m)]).await.body).unwrap();
     assert_eq!(detail.application.as_ref().unwrap().hourly_rate.cents(), 4000);
 
@@ -247,17 +249,22 @@ async fn the_server_refuses_ineligible_applications_with_the_rules_reasons(backe
         serde_json::from_value(app.call(&staff, app::staff::StaffDashboard::PATH, &[]).await.body).unwrap();
     assert_eq!((home.missions_published, home.applications_pending, home.missions_running), (1, 1, 0));
 
-    // Staff choose the trainer: the mission is filled, the learners' contacts are revealed.
+    // Staff propose the mission to the trainer, who accepts: the mission is filled, the
+    // learners' contacts are revealed.
     let sm = staff_mission(&app, &staff, mission).await;
     assert_eq!(sm.applicants.len(), 1);
     assert!(sm.applicants[0].eligible_now);
-    let reply = app.call(&staff, ChooseApplicant::PATH, &[("mission_id", &m), ("user_id", &expert_id.to_string())]).await;
+    let reply = app.call(&staff, ProposeMission::PATH, &[("mission_id", &m), ("user_id", &expert_id.to_string()), ("deadline_hours", "")]).await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    let detail: MissionDetail = serde_json::from_value(app.call(&expert, LoadMission::PATH, &[("mission_id", &m)]).await.body).unwrap();
+    let proposal = detail.proposal.expect("the proposal shows on the mission page");
+    let reply = app.call(&expert, AcceptProposal::PATH, &[("proposal_id", &proposal.id.to_string())]).await;
     assert_eq!(reply.status, 200, "{}", reply.text);
     let detail: MissionDetail = serde_json::from_value(app.call(&expert, LoadMission::PATH, &[("mission_id", &m)]).await.body).unwrap();
     assert_eq!(detail.learners.len(), 1);
     assert_eq!(detail.learners[0].email, "marc.petit@exemple.fr");
     assert_eq!(detail.centre_name.as_deref(), Some("FormaPro Lyon"));
-    assert!(notifications(&app, &expert).await.iter().any(|n| n.body.contains("marc.petit@exemple.fr")));
+    assert!(notifications(&app, &expert).await.iter().any(|n| n.title == "Une mission vous est proposée" && n.body.contains("Excel perfectionnement")));
     let home: app::staff::Dashboard =
         serde_json::from_value(app.call(&staff, app::staff::StaffDashboard::PATH, &[]).await.body).unwrap();
     assert_eq!((home.missions_published, home.applications_pending, home.missions_running), (0, 0, 1));

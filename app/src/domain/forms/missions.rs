@@ -310,6 +310,62 @@ impl TryFrom<ApplyForm> for ApplicationMessage {
 }
 
 // ---------------------------------------------------------------------------------------------
+// A proposal and the trainer's answer
+
+/// Staff's proposal: how long the trainer has to answer, in hours.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProposalForm {
+    pub deadline_hours: String,
+}
+
+/// The answer deadline, in whole hours (1 to two weeks).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProposalDeadline(pub i64);
+
+impl TryFrom<ProposalForm> for ProposalDeadline {
+    type Error = FieldErrors;
+
+    fn try_from(form: ProposalForm) -> Result<Self, FieldErrors> {
+        use crate::domain::missions::{DEFAULT_PROPOSAL_HOURS, MAX_PROPOSAL_HOURS};
+        let text = form.deadline_hours.trim();
+        if text.is_empty() {
+            return Ok(ProposalDeadline(DEFAULT_PROPOSAL_HOURS));
+        }
+        match text.parse::<i64>() {
+            Ok(h) if (1..=MAX_PROPOSAL_HOURS).contains(&h) => Ok(ProposalDeadline(h)),
+            _ => {
+                let mut errors = FieldErrors::new();
+                errors.add("deadline_hours", format!("Indiquez un délai de réponse entre 1 et {MAX_PROPOSAL_HOURS} heures."));
+                Err(errors)
+            }
+        }
+    }
+}
+
+/// The trainer declines a proposal; the reason is optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeclineForm {
+    pub reason: String,
+}
+
+/// The trimmed reason of a decline (at most 1000 characters).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeclineReason(pub String);
+
+impl TryFrom<DeclineForm> for DeclineReason {
+    type Error = FieldErrors;
+
+    fn try_from(form: DeclineForm) -> Result<Self, FieldErrors> {
+        if form.reason.chars().count() > 1000 {
+            let mut errors = FieldErrors::new();
+            errors.add("reason", "La raison est limitée à 1000 caractères.");
+            return Err(errors);
+        }
+        Ok(DeclineReason(form.reason.trim().to_string()))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // A turnover ceiling
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -405,6 +461,14 @@ mod tests {
     #[test]
     fn messages_and_ceilings() {
         assert!(ApplicationMessage::try_from(ApplyForm { message: "x".repeat(2001) }).is_err());
+        assert_eq!(ProposalDeadline::try_from(ProposalForm { deadline_hours: " ".into() }).unwrap().0, 48);
+        assert_eq!(ProposalDeadline::try_from(ProposalForm { deadline_hours: "72".into() }).unwrap().0, 72);
+        for wrong in ["0", "-3", "337", "deux jours", "1e9"] {
+            let errors = ProposalDeadline::try_from(ProposalForm { deadline_hours: wrong.into() }).unwrap_err();
+            assert!(errors.get("deadline_hours").is_some(), "{wrong} must be refused");
+        }
+        assert!(DeclineReason::try_from(DeclineForm { reason: "x".repeat(1001) }).is_err());
+        assert_eq!(DeclineReason::try_from(DeclineForm { reason: " Pas disponible ".into() }).unwrap().0, "Pas disponible");
         assert_eq!(ApplicationMessage::try_from(ApplyForm { message: " Bonjour ".into() }).unwrap().0, "Bonjour");
         let errors = crate::domain::TurnoverCeiling::try_from(CeilingForm { valid_from: "x".into(), amount: "y".into() }).unwrap_err();
         assert!(errors.get("valid_from").is_some() && errors.get("amount").is_some());
