@@ -469,6 +469,12 @@ pub mod server {
         if !from.can_move_to(to) {
             return Err(AppError::Rejected(format!("Une mission « {} » ne peut pas passer à « {} ».", from.label(), to.label())));
         }
+        if from == MissionStatus::Published && to != MissionStatus::Filled {
+            let open = repo::proposals::of_mission(db, mission_id).await?.into_iter().any(|p| p.status == ProposalStatus::Open);
+            if open {
+                return Err(AppError::Rejected("Une proposition attend la réponse d'un formateur : annulez-la d'abord.".into()));
+            }
+        }
         if to == MissionStatus::Filled && m.chosen_trainer_id.is_none() {
             return Err(AppError::Rejected("Choisissez d'abord le formateur parmi les candidats.".into()));
         }

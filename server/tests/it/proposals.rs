@@ -153,6 +153,10 @@ async fn an_expired_proposal_cannot_be_accepted_and_expires_once(backend: Backen
     assert_eq!(apply(&app, &bruno, &m).await.status, 200);
     assert_eq!(propose(&app, &staff, &m, anne_id, "1").await.status, 200);
     let pid = detail(&app, &anne, &m).await.proposal.unwrap().id;
+    // While it is open, the mission cannot be taken back to draft or cancelled.
+    let reply = app.call(&staff, ChangeMissionStatus::PATH, &[("mission_id", &m), ("status", "annulee")]).await;
+    assert_eq!(reply.status, 422);
+    assert!(reply.text.contains("annulez-la d'abord"), "{}", reply.text);
 
     // The deadline passes before the job runs: the proposal can no longer be answered.
     let past = chrono::Utc::now() - chrono::Duration::minutes(5);
