@@ -315,6 +315,7 @@ pub fn facts_from(
         passed_tests: passed,
         retake_delays: delays,
         mother_tongues,
+        awaiting_verification: Vec::new(),
     }
 }
 
