@@ -4,6 +4,7 @@
 #[cfg(feature = "ssr")]
 pub mod broadcast;
 pub mod centre;
+pub mod eligibility_view;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod server;

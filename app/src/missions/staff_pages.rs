@@ -370,7 +370,7 @@ fn MissionManagement(
                                     <td data-label="Formateur"><a href=format!("/equipe/profils/{}", a.user_id)>{a.name.clone()}</a><br/><small class="muted">{format!("le {}", a.applied_on)}</small></td>
                                     <td data-label="Niveau testé">{a.level.clone().unwrap_or_else(|| "—".into())}</td>
                                     <td data-label="Distance">{a.distance_km.map(|d| format!("{d} km")).unwrap_or_else(|| "—".into())}</td>
-                                    <td data-label="Éligible aujourd'hui">{if a.eligible_now { view! { <span class="badge badge-ok">"Oui"</span> }.into_any() } else { view! { <span class="badge badge-warn" title=a.reasons.join(" / ")>"Non"</span> }.into_any() }}</td>
+                                    <td data-label="Éligible aujourd'hui">{if a.eligible_now { view! { <span class="badge badge-ok">"Oui"</span> }.into_any() } else { view! { <span class="badge badge-warn" title=a.reasons.join(" / ")>"Non"</span> }.into_any() }}{(!a.warnings.is_empty()).then(|| view! { " "<span class="badge small" data-testid="applicant-warnings" title=a.warnings.join(" / ")>{format!("⚠ {} à surveiller", a.warnings.len())}</span> })}</td>
                                     <td data-label="Statut">{a.status_label.clone()}</td>
                                     <td>
                                         {(published && a.status == ApplicationStatus::Sent).then(|| view! {
