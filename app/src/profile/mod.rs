@@ -118,6 +118,9 @@ pub struct Administrative {
     /// The micro-social regime and the declared turnover.
     #[serde(default)]
     pub turnover_check: Option<PartCheck>,
+    /// The NDA staff last verified (the one that counts while a new one waits), grouped.
+    #[serde(default)]
+    pub verified_nda: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -103,6 +103,7 @@ fn profile_view(data: ProfileData) -> MyProfile {
         siret_check: shown_check(row.siret_check, row.siret.is_some()),
         qualiopi_check: shown_check(row.qualiopi_check, row.qualiopi_valid_until.is_some()),
         turnover_check: shown_check(row.turnover_check, row.micro_social || row.yearly_turnover_cents.is_some()),
+        verified_nda: row.verified_nda.as_deref().and_then(|n| Nda::parse(n).ok()).map(|n| n.grouped()),
     };
     MyProfile {
         user_id: row.user_id,

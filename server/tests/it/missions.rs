@@ -405,6 +405,8 @@ async fn only_verified_paperwork_counts_for_eligibility(backend: Backend) {
     assert_eq!(detail.facts.nda, Some(first.clone()));
     assert_eq!(detail.facts.awaiting_verification, vec![Paperwork::Nda]);
     assert!(eligibility.can_apply(), "{:?}", eligibility.refusals);
+    let profile: app::profile::MyProfile = serde_json::from_value(app.call(&trainer, app::profile::LoadMyProfile::PATH, &[]).await.body).unwrap();
+    assert_eq!((profile.administrative.nda, profile.administrative.verified_nda), (Some(second.grouped()), Some(first.grouped())));
     assert_eq!(
         detail.facts.verification_notes(),
         vec!["Votre nouveau NDA attend la vérification de l'équipe Mission Formateur : d'ici là, le NDA déjà vérifié reste pris en compte."]
