@@ -80,8 +80,8 @@ test('staff publish missions, the broadcast reaches the right trainer, who sees 
   await wordCard.getByRole('link', { name: 'Voir le détail et que faire' }).click();
   await trainer.waitForURL(/\/missions\/\d+$/);
   await trainer.waitForSelector('body[data-hydrated]');
-  await expect(trainer.locator('[data-code=competence_too_low]')).toContainText('votre test vous a classé Expert');
-  await expect(trainer.getByRole('link', { name: /Passez le test Word/ })).toBeVisible();
+  await expect(trainer.locator('[data-code=competence_too_low]')).toContainText('votre test vous a classé au niveau Expert : repassez-le');
+  await expect(trainer.getByRole('link', { name: /Repassez le test « Word »/ })).toBeVisible();
   await expect(trainer.getByRole('button', { name: 'Postuler à cette mission' })).toBeDisabled();
 
   // Applying where she can: the rate is shown at the moment of applying.

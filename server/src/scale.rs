@@ -64,6 +64,8 @@ pub async fn generate(state: &AppState, trainers: usize, centres: usize, mission
             70..85 => ProfileStatus::Submitted,
             _ => ProfileStatus::Draft,
         };
+        let validated = status == ProfileStatus::Validated;
+        let nda: String;
         profiles.push(vec![
             Arg::Int(id),
             Arg::Text(status.code().into()),
@@ -78,7 +80,13 @@ pub async fn generate(state: &AppState, trainers: usize, centres: usize, mission
             Arg::Bool(rng.random_bool(0.9)),
             Arg::Bool(rng.random_bool(0.6)),
             Arg::Bool(rng.random_bool(0.5)),
-            Arg::Text(format!("11{:09}", rng.random_range(0..1_000_000_000u32))),
+            Arg::Text({
+                nda = format!("11{:09}", rng.random_range(0..1_000_000_000u32));
+                nda.clone()
+            }),
+            // A validated profile's NDA was verified by staff (only verified paperwork counts).
+            Arg::Text(if validated { "verified" } else { "none" }.into()),
+            Arg::OptText(validated.then_some(nda)),
             Arg::Time(now),
         ]);
         let how_many = rng.random_range(1..=3);
@@ -95,7 +103,7 @@ pub async fn generate(state: &AppState, trainers: usize, centres: usize, mission
         Table::TrainerProfiles,
         &[
             "user_id", "status", "civility", "mobile_phone", "postal_code", "commune_code", "commune_name", "latitude", "longitude",
-            "mobility_km", "accepts_onsite", "accepts_remote", "email_digest", "nda", "updated_at",
+            "mobility_km", "accepts_onsite", "accepts_remote", "email_digest", "nda", "nda_check", "verified_nda", "updated_at",
         ],
         profiles,
         1000,

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::dates::french_date;
+use super::french::{de, le, lower_first, quoted};
 use super::languages::language_name;
 use super::values::{Cefr, CompetenceLevel, LearnerLevel, LegalStatus, Money, Nda, NativeRequirement};
 
@@ -107,16 +108,57 @@ pub struct RetakeDelay {
     pub available_from: NaiveDate,
 }
 
-/// Everything about a trainer that the rules read.
+/// Paperwork staff verify before it counts for eligibility.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Paperwork {
+    Nda,
+    QualiopiCertificate,
+    /// The micro-social regime and the declared yearly turnover.
+    Turnover,
+}
+
+impl Paperwork {
+    /// "votre NDA", "votre nouveau NDA"… as the subject of a sentence (capitalised).
+    fn subject(self, new: bool) -> &'static str {
+        match (self, new) {
+            (Paperwork::Nda, false) => "Votre NDA",
+            (Paperwork::Nda, true) => "Votre nouveau NDA",
+            (Paperwork::QualiopiCertificate, false) => "Votre certification Qualiopi",
+            (Paperwork::QualiopiCertificate, true) => "Votre nouvelle certification Qualiopi",
+            (Paperwork::Turnover, false) => "Votre déclaration de chiffre d'affaires",
+            (Paperwork::Turnover, true) => "Votre nouvelle déclaration de chiffre d'affaires",
+        }
+    }
+
+    /// What the wait is about, after "l'équipe vérifie".
+    fn object(self) -> &'static str {
+        match self {
+            Paperwork::Nda => "votre NDA",
+            Paperwork::QualiopiCertificate => "votre certification Qualiopi",
+            Paperwork::Turnover => "votre déclaration de chiffre d'affaires",
+        }
+    }
+
+    fn feminine(self) -> bool {
+        !matches!(self, Paperwork::Nda)
+    }
+}
+
+/// Everything about a trainer that the rules read. The paperwork staff verify (NDA, Qualiopi
+/// certificate, micro-social regime and turnover) holds the values staff last verified: a value
+/// the trainer entered or changed since is listed in `awaiting_verification` and does not count yet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TrainerFacts {
     pub profile_status: ProfileStatus,
+    /// The NDA staff verified.
     pub nda: Option<Nda>,
+    /// As declared (it only decides which actions fit the trainer).
     pub legal_status: Option<LegalStatus>,
-    /// Declared under the micro-social regime (micro-entrepreneur).
+    /// Declared under the micro-social regime (micro-entrepreneur), as verified by staff.
     pub micro_social: bool,
-    /// Last declared yearly turnover, excluding VAT.
+    /// Last verified yearly turnover, excluding VAT.
     pub yearly_turnover: Option<Money>,
+    /// The Qualiopi certificate staff verified.
     pub qualiopi_certificate: Option<QualiopiCertificate>,
     /// The last passed Qualiopi QCM.
     pub qualiopi_qcm: Option<QcmPass>,
@@ -125,6 +167,9 @@ pub struct TrainerFacts {
     pub retake_delays: Vec<RetakeDelay>,
     /// Language codes (ISO 639-1) of the trainer's mother tongues.
     pub mother_tongues: Vec<String>,
+    /// Paperwork entered or changed since staff last verified it (it does not count yet).
+    #[serde(default)]
+    pub awaiting_verification: Vec<Paperwork>,
 }
 
 impl TrainerFacts {
@@ -141,6 +186,7 @@ impl TrainerFacts {
             passed_tests: Vec::new(),
             retake_delays: Vec::new(),
             mother_tongues: Vec::new(),
+            awaiting_verification: Vec::new(),
         }
     }
 
@@ -158,6 +204,78 @@ impl TrainerFacts {
             .map(|r| r.available_from)
             .max()
     }
+
+    /// Whether a new value of this paperwork waits for staff.
+    pub fn awaits(&self, paperwork: Paperwork) -> bool {
+        self.awaiting_verification.contains(&paperwork)
+    }
+
+    /// Whether a verified value of this paperwork counts today.
+    fn has_verified(&self, paperwork: Paperwork) -> bool {
+        match paperwork {
+            Paperwork::Nda => self.nda.is_some(),
+            Paperwork::QualiopiCertificate => self.qualiopi_certificate.is_some(),
+            Paperwork::Turnover => self.micro_social || self.yearly_turnover.is_some(),
+        }
+    }
+
+    /// Whether the micro-social exemption can concern the trainer: not a company (or another
+    /// status outside micro-enterprise) unless staff verified the micro-social regime.
+    pub fn may_use_micro_exemption(&self) -> bool {
+        self.micro_social || matches!(self.legal_status, None | Some(LegalStatus::MicroEntrepreneur))
+    }
+
+    /// Whether staff look at the profile now (so a new value "waits for" them).
+    fn with_staff(&self) -> bool {
+        matches!(self.profile_status, ProfileStatus::Submitted | ProfileStatus::Validated)
+    }
+
+    /// One sentence saying that a value is not verified yet: "Votre NDA attend la vérification
+    /// de l'équipe Mission Formateur." (or, for a profile not sent yet, that it will be verified with it).
+    fn awaiting_sentence(&self, paperwork: Paperwork) -> String {
+        let subject = paperwork.subject(self.has_verified(paperwork));
+        if self.with_staff() {
+            format!("{subject} attend la vérification de l'équipe Mission Formateur.")
+        } else {
+            let e = if paperwork.feminine() { "e" } else { "" };
+            format!("{subject} sera vérifié{e} par l'équipe avec votre profil.")
+        }
+    }
+
+    /// The action while a value waits: wait for staff, or send the profile that carries it.
+    fn awaiting_action(&self, paperwork: Paperwork) -> Action {
+        match self.profile_status {
+            ProfileStatus::Submitted | ProfileStatus::Validated => Action::AwaitVerification(paperwork),
+            ProfileStatus::Draft => Action::SubmitProfile,
+            ProfileStatus::ChangesRequested => Action::ReviewRequestedChanges,
+            ProfileStatus::Rejected => Action::ContactTeam,
+        }
+    }
+
+    /// "En attente de vérification" notes for the trainer: each value that does not count yet,
+    /// and whether the previously verified one still counts meanwhile.
+    pub fn verification_notes(&self) -> Vec<String> {
+        self.awaiting_verification
+            .iter()
+            .map(|&p| {
+                let waiting = self.awaiting_sentence(p);
+                let waiting = waiting.trim_end_matches('.');
+                match (self.has_verified(p), p) {
+                    (true, Paperwork::Nda) => {
+                        format!("{waiting} : d'ici là, le NDA déjà vérifié reste pris en compte.")
+                    }
+                    (true, Paperwork::QualiopiCertificate) => {
+                        format!("{waiting} : d'ici là, la certification déjà vérifiée reste prise en compte.")
+                    }
+                    (true, Paperwork::Turnover) => {
+                        format!("{waiting} : d'ici là, la déclaration déjà vérifiée reste prise en compte.")
+                    }
+                    (false, Paperwork::Nda) => format!("{waiting} : il ne compte pas encore pour postuler."),
+                    (false, _) => format!("{waiting} : elle ne compte pas encore pour postuler."),
+                }
+            })
+            .collect()
+    }
 }
 
 /// A training domain as the rules see it; language domains name the language taught.
@@ -167,6 +285,31 @@ pub struct DomainRef {
     pub label: String,
     /// ISO 639-1 code of the language taught, for language domains.
     pub language: Option<String>,
+}
+
+/// The test of a domain inside a sentence: "test d'anglais" (language domains, lower case, with
+/// elision), "test « Excel »" (other domains, quoted).
+pub fn test_name(label: &str, language: bool) -> String {
+    if language {
+        format!("test {}", de(&lower_first(label)))
+    } else {
+        format!("test {}", quoted(label))
+    }
+}
+
+impl DomainRef {
+    fn test_name(&self) -> String {
+        test_name(&self.label, self.language.is_some())
+    }
+
+    /// "en anglais", "en « Excel »".
+    fn in_domain(&self) -> String {
+        if self.language.is_some() {
+            format!("en {}", lower_first(&self.label))
+        } else {
+            format!("en {}", quoted(&self.label))
+        }
+    }
 }
 
 /// What a mission asks of the trainer.
@@ -251,11 +394,28 @@ pub enum Action {
     /// Contact the team (refused profile, or a requirement the trainer cannot change).
     ContactTeam,
     AddNda,
-    TakeQualiopiQcm { available_from: Option<NaiveDate> },
-    TakeTest { domain_code: String, domain_label: String, available_from: Option<NaiveDate> },
+    /// `retake`: a result exists (expired, or not good enough) and must be taken again.
+    TakeQualiopiQcm {
+        available_from: Option<NaiveDate>,
+        #[serde(default)]
+        retake: bool,
+    },
+    /// `language`: a language domain (named "test d'anglais" rather than "test « Excel »");
+    /// `retake`: a result exists (expired, level too low, no longer matching) and must be taken again.
+    TakeTest {
+        domain_code: String,
+        domain_label: String,
+        available_from: Option<NaiveDate>,
+        #[serde(default)]
+        language: bool,
+        #[serde(default)]
+        retake: bool,
+    },
     AddQualiopiCertificate,
     DeclareTurnover,
     UpdateLanguages,
+    /// A new value of this paperwork is with staff: nothing to do but wait.
+    AwaitVerification(Paperwork),
     /// Nothing the trainer can change (e.g. a non-native speaker is required).
     Nothing,
 }
@@ -271,7 +431,7 @@ impl Action {
             Action::UpdateLanguages => Some("/profil/parcours"),
             Action::TakeQualiopiQcm { .. } | Action::TakeTest { .. } => Some("/tests"),
             Action::ContactTeam => Some("/contact"),
-            Action::AwaitValidation | Action::Nothing => None,
+            Action::AwaitValidation | Action::AwaitVerification(_) | Action::Nothing => None,
         }
     }
 
@@ -283,26 +443,33 @@ impl Action {
             Action::ReviewRequestedChanges => "Corrigez votre profil et renvoyez-le".into(),
             Action::ContactTeam => "Contactez l'équipe Mission Formateur".into(),
             Action::AddNda => "Ajoutez votre NDA".into(),
-            Action::TakeQualiopiQcm { available_from: None } => "Passez le QCM Qualiopi".into(),
-            Action::TakeQualiopiQcm { available_from: Some(d) } => {
+            Action::TakeQualiopiQcm { available_from: None, retake: false } => "Passez le QCM Qualiopi".into(),
+            Action::TakeQualiopiQcm { available_from: None, retake: true } => "Repassez le QCM Qualiopi".into(),
+            Action::TakeQualiopiQcm { available_from: Some(d), .. } => {
                 format!("Repassez le QCM Qualiopi à partir du {}", french_date(*d))
             }
-            Action::TakeTest { domain_label, available_from: None, .. } => {
-                format!("Passez le test {domain_label}")
-            }
-            Action::TakeTest { domain_label, available_from: Some(d), .. } => {
-                format!("Repassez le test {domain_label} à partir du {}", french_date(*d))
+            Action::TakeTest { domain_label, language, available_from, retake, .. } => {
+                let test = test_name(domain_label, *language);
+                match available_from {
+                    Some(d) => format!("Repassez le {test} à partir du {}", french_date(*d)),
+                    None if *retake => format!("Repassez le {test}"),
+                    None => format!("Passez le {test}"),
+                }
             }
             Action::AddQualiopiCertificate => "Ajoutez votre certification Qualiopi".into(),
             Action::DeclareTurnover => "Déclarez votre chiffre d'affaires annuel".into(),
             Action::UpdateLanguages => "Vérifiez vos langues maternelles".into(),
+            Action::AwaitVerification(paperwork) => format!("Patientez : l'équipe vérifie {}", paperwork.object()),
             Action::Nothing => "Aucune action possible pour cette mission".into(),
         }
     }
 
     /// Whether the trainer can do something about it.
     pub fn is_actionable(&self) -> bool {
-        !matches!(self, Action::Nothing | Action::AwaitValidation | Action::ContactTeam)
+        !matches!(
+            self,
+            Action::Nothing | Action::AwaitValidation | Action::AwaitVerification(_) | Action::ContactTeam
+        )
     }
 }
 
@@ -314,6 +481,8 @@ pub enum RefusalCode {
     ProfileChangesRequested,
     ProfileRejected,
     NdaMissing,
+    /// The only NDA entered is not verified yet.
+    NdaNotVerified,
     QualiopiQcmMissing,
     QualiopiQcmExpired,
     DomainTestMissing,
@@ -336,6 +505,7 @@ impl RefusalCode {
             RefusalCode::ProfileChangesRequested => "profile_changes_requested",
             RefusalCode::ProfileRejected => "profile_rejected",
             RefusalCode::NdaMissing => "nda_missing",
+            RefusalCode::NdaNotVerified => "nda_not_verified",
             RefusalCode::QualiopiQcmMissing => "qualiopi_qcm_missing",
             RefusalCode::QualiopiQcmExpired => "qualiopi_qcm_expired",
             RefusalCode::DomainTestMissing => "domain_test_missing",
@@ -366,10 +536,39 @@ impl Refusal {
     }
 }
 
-/// The verdict: the trainer may apply when there is no refusal.
+/// Stable identifier of a warning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum WarningCode {
+    QualiopiQcmEndsDuringMission,
+    DomainTestEndsDuringMission,
+    QualiopiCertificateEndsDuringMission,
+}
+
+impl WarningCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WarningCode::QualiopiQcmEndsDuringMission => "qualiopi_qcm_ends_during_mission",
+            WarningCode::DomainTestEndsDuringMission => "domain_test_ends_during_mission",
+            WarningCode::QualiopiCertificateEndsDuringMission => "qualiopi_certificate_ends_during_mission",
+        }
+    }
+}
+
+/// Something valid today that ends before the mission does: the trainer may apply, but should
+/// renew it in time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Warning {
+    pub code: WarningCode,
+    pub message: String,
+    pub action: Action,
+}
+
+/// The verdict: the trainer may apply when there is no refusal; warnings never prevent it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Eligibility {
     pub refusals: Vec<Refusal>,
+    #[serde(default)]
+    pub warnings: Vec<Warning>,
 }
 
 impl Eligibility {
@@ -379,6 +578,10 @@ impl Eligibility {
 
     pub fn codes(&self) -> Vec<RefusalCode> {
         self.refusals.iter().map(|r| r.code).collect()
+    }
+
+    pub fn warning_codes(&self) -> Vec<WarningCode> {
+        self.warnings.iter().map(|w| w.code).collect()
     }
 
     /// Every distinct action that would lift a refusal, in the order of the refusals.
@@ -393,283 +596,377 @@ impl Eligibility {
     }
 }
 
-/// Decides whether `trainer` may apply to `mission` on `today`, collecting every reason why not.
+/// What the checks collect.
+#[derive(Default)]
+struct Findings {
+    refusals: Vec<Refusal>,
+    warnings: Vec<Warning>,
+}
+
+impl Findings {
+    fn refuse(&mut self, code: RefusalCode, message: impl Into<String>, actions: Vec<Action>) {
+        self.refusals.push(Refusal::new(code, message, actions));
+    }
+
+    fn warn(&mut self, code: WarningCode, message: String, action: Action) {
+        self.warnings.push(Warning { code, message, action });
+    }
+}
+
+/// Decides whether `trainer` may apply to `mission` on `today`, collecting every reason why not,
+/// and what valid today will end before the mission does.
 pub fn evaluate(
     trainer: &TrainerFacts,
     mission: &MissionRequirements,
     today: NaiveDate,
     settings: &RuleSettings,
 ) -> Eligibility {
-    let mut refusals = Vec::new();
-    check_profile(trainer, &mut refusals);
-    check_nda(trainer, &mut refusals);
-    check_qualiopi_qcm(trainer, today, &mut refusals);
-    check_domain_test_and_level(trainer, mission, today, &mut refusals);
-    check_native_requirement(trainer, mission, &mut refusals);
-    check_cpf(trainer, mission, settings, &mut refusals);
-    Eligibility { refusals }
+    let mut found = Findings::default();
+    check_profile(trainer, &mut found);
+    check_nda(trainer, &mut found);
+    check_qualiopi_qcm(trainer, mission, today, &mut found);
+    check_domain_test_and_level(trainer, mission, today, &mut found);
+    check_native_requirement(trainer, mission, &mut found);
+    check_cpf(trainer, mission, today, settings, &mut found);
+    Eligibility { refusals: found.refusals, warnings: found.warnings }
 }
 
 /// Rule 1: the profile has been validated by staff.
-fn check_profile(trainer: &TrainerFacts, refusals: &mut Vec<Refusal>) {
-    let refusal = match trainer.profile_status {
+fn check_profile(trainer: &TrainerFacts, found: &mut Findings) {
+    let (code, message, action) = match trainer.profile_status {
         ProfileStatus::Validated => return,
-        ProfileStatus::Draft => Refusal::new(
+        ProfileStatus::Draft => (
             RefusalCode::ProfileNotSubmitted,
             "Votre profil n'a pas encore été envoyé à l'équipe : complétez-le et envoyez-le pour vérification.",
-            vec![Action::SubmitProfile],
+            Action::SubmitProfile,
         ),
-        ProfileStatus::Submitted => Refusal::new(
+        ProfileStatus::Submitted => (
             RefusalCode::ProfilePending,
             "Votre profil est en cours de vérification par l'équipe Mission Formateur : vous pourrez postuler dès qu'il sera validé.",
-            vec![Action::AwaitValidation],
+            Action::AwaitValidation,
         ),
-        ProfileStatus::ChangesRequested => Refusal::new(
+        ProfileStatus::ChangesRequested => (
             RefusalCode::ProfileChangesRequested,
             "L'équipe a demandé des modifications sur votre profil : corrigez-le puis renvoyez-le pour validation.",
-            vec![Action::ReviewRequestedChanges],
+            Action::ReviewRequestedChanges,
         ),
-        ProfileStatus::Rejected => Refusal::new(
+        ProfileStatus::Rejected => (
             RefusalCode::ProfileRejected,
             "Votre profil n'a pas été validé par l'équipe : contactez-nous pour en savoir plus.",
-            vec![Action::ContactTeam],
+            Action::ContactTeam,
         ),
     };
-    refusals.push(refusal);
+    found.refuse(code, message, vec![action]);
 }
 
-/// Rule 2: an NDA is recorded (mandatory for every trainer).
-fn check_nda(trainer: &TrainerFacts, refusals: &mut Vec<Refusal>) {
-    if trainer.nda.is_none() {
-        refusals.push(Refusal::new(
-            RefusalCode::NdaMissing,
-            "Le numéro de déclaration d'activité (NDA) est obligatoire pour tous les formateurs : ajoutez-le à votre situation administrative.",
-            vec![Action::AddNda],
-        ));
+/// Rule 2: a verified NDA is recorded (mandatory for every trainer).
+fn check_nda(trainer: &TrainerFacts, found: &mut Findings) {
+    if trainer.nda.is_some() {
+        return;
     }
+    if trainer.awaits(Paperwork::Nda) {
+        // The trainer entered one: nothing to add, it waits for staff.
+        found.refuse(
+            RefusalCode::NdaNotVerified,
+            format!(
+                "{} Le NDA est obligatoire pour postuler : il sera pris en compte dès qu'il aura été vérifié.",
+                trainer.awaiting_sentence(Paperwork::Nda)
+            ),
+            vec![trainer.awaiting_action(Paperwork::Nda)],
+        );
+        return;
+    }
+    found.refuse(
+        RefusalCode::NdaMissing,
+        "Le numéro de déclaration d'activité (NDA) est obligatoire pour tous les formateurs : ajoutez-le à votre situation administrative.",
+        vec![Action::AddNda],
+    );
 }
 
-/// Rule 3: the Qualiopi QCM is passed and still valid.
-fn check_qualiopi_qcm(trainer: &TrainerFacts, today: NaiveDate, refusals: &mut Vec<Refusal>) {
+/// "Votre … expire le …, avant la fin de la mission (…) : pensez à le repasser avant cette date."
+fn ends_during_mission(what: &str, until: NaiveDate, mission: &MissionRequirements, renew: &str) -> String {
+    format!(
+        "{what} expire le {}, avant la fin de la mission ({}) : pensez à {renew} avant cette date.",
+        french_date(until),
+        french_date(mission.end)
+    )
+}
+
+/// Rule 3: the Qualiopi QCM is passed and still valid; a warning when it ends during the mission.
+fn check_qualiopi_qcm(trainer: &TrainerFacts, mission: &MissionRequirements, today: NaiveDate, found: &mut Findings) {
     let available_from = trainer.retake_from(&TestRef::QualiopiQcm, today);
-    let action = Action::TakeQualiopiQcm { available_from };
     match &trainer.qualiopi_qcm {
-        None => refusals.push(Refusal::new(
+        None => found.refuse(
             RefusalCode::QualiopiQcmMissing,
             "Vous n'avez pas encore réussi le QCM Qualiopi : passez-le dans l'onglet Tests de compétences pour postuler.",
-            vec![action],
-        )),
-        Some(qcm) => {
-            let valid_until = qcm.valid_until;
-            if today > valid_until {
-                refusals.push(Refusal::new(
-                    RefusalCode::QualiopiQcmExpired,
-                    format!(
-                        "Votre QCM Qualiopi a expiré le {} : repassez-le pour postuler.",
-                        french_date(valid_until)
-                    ),
-                    vec![action],
-                ));
-            }
-        }
+            vec![Action::TakeQualiopiQcm { available_from, retake: available_from.is_some() }],
+        ),
+        Some(qcm) if today > qcm.valid_until => found.refuse(
+            RefusalCode::QualiopiQcmExpired,
+            format!("Votre QCM Qualiopi a expiré le {} : repassez-le pour postuler.", french_date(qcm.valid_until)),
+            vec![Action::TakeQualiopiQcm { available_from, retake: true }],
+        ),
+        Some(qcm) if qcm.valid_until < mission.end => found.warn(
+            WarningCode::QualiopiQcmEndsDuringMission,
+            ends_during_mission("Votre QCM Qualiopi", qcm.valid_until, mission, "le repasser"),
+            Action::TakeQualiopiQcm { available_from, retake: true },
+        ),
+        Some(_) => {}
     }
 }
 
-/// Rules 4, 5 and 6 (level): the domain's test is passed, valid, and at the level the learners need.
+/// Rules 4, 5 and 6 (level): the domain's test is passed, valid, and at the level the learners
+/// need. An expired result whose level is also too low gets both reasons.
 fn check_domain_test_and_level(
     trainer: &TrainerFacts,
     mission: &MissionRequirements,
     today: NaiveDate,
-    refusals: &mut Vec<Refusal>,
+    found: &mut Findings,
 ) {
     let domain = &mission.domain;
-    let retake = Action::TakeTest {
+    let test = domain.test_name();
+    let available_from = trainer.retake_from(&TestRef::Domain(domain.code.clone()), today);
+    let take = |retake: bool| Action::TakeTest {
         domain_code: domain.code.clone(),
         domain_label: domain.label.clone(),
-        available_from: trainer.retake_from(&TestRef::Domain(domain.code.clone()), today),
+        available_from,
+        language: domain.language.is_some(),
+        retake: retake || available_from.is_some(),
     };
-    let Some(test) = trainer.latest_pass(&domain.code) else {
-        let blocked = match &retake {
-            Action::TakeTest { available_from: Some(d), .. } => {
-                format!(" (vous pourrez le repasser à partir du {})", french_date(*d))
-            }
-            _ => String::new(),
+    let Some(pass) = trainer.latest_pass(&domain.code) else {
+        let blocked = match available_from {
+            Some(d) => format!(" (vous pourrez le repasser à partir du {})", french_date(d)),
+            None => String::new(),
         };
-        refusals.push(Refusal::new(
+        found.refuse(
             RefusalCode::DomainTestMissing,
-            format!(
-                "Cette mission demande le test de compétences {} : vous ne l'avez pas encore réussi{blocked}.",
-                domain.label
-            ),
-            vec![retake],
-        ));
+            format!("Cette mission demande le {test} : vous ne l'avez pas encore réussi{blocked}."),
+            vec![take(false)],
+        );
         return;
     };
-    let valid_until = test.valid_until;
-    if today > valid_until {
-        refusals.push(Refusal::new(
+    let expired = today > pass.valid_until;
+    if expired {
+        found.refuse(
             RefusalCode::DomainTestExpired,
-            format!(
-                "Votre test {} a expiré le {} : repassez-le pour postuler.",
-                domain.label,
-                french_date(valid_until)
-            ),
-            vec![retake],
-        ));
-        return;
+            format!("Votre {test} a expiré le {} : repassez-le pour postuler.", french_date(pass.valid_until)),
+            vec![take(true)],
+        );
     }
     let learners = mission.learner_level.label().to_lowercase();
-    match (domain.language.is_some(), test.level) {
+    let in_domain = domain.in_domain();
+    let level_refused = match (domain.language.is_some(), pass.level) {
         (true, TestLevel::Language(cefr)) => {
             let needed = required_cefr(mission.learner_level);
-            if cefr < needed {
+            let too_low = cefr < needed;
+            if too_low {
                 let accepted = if needed == Cefr::C1 { "C1 ou C2" } else { "C2" };
-                refusals.push(Refusal::new(
+                found.refuse(
                     RefusalCode::LanguageLevelTooLow,
                     format!(
-                        "Pour des stagiaires de niveau {learners}, il faut un niveau {accepted} en {} ; votre test vous a placé au niveau {}.",
-                        domain.label,
+                        "Pour des stagiaires de niveau {learners}, il faut un niveau {accepted} {in_domain} ; votre test vous a placé au niveau {} : repassez-le pour l'atteindre.",
                         cefr.code()
                     ),
-                    vec![retake],
-                ));
+                    vec![take(true)],
+                );
             }
+            too_low
         }
         (false, TestLevel::Competence(level)) => {
             let needed = required_competence(mission.learner_level);
-            if level < needed {
-                let accepted = if needed == CompetenceLevel::Expert {
-                    "Expert ou Expert +"
-                } else {
-                    "Expert +"
-                };
-                refusals.push(Refusal::new(
+            let too_low = level < needed;
+            if too_low {
+                let accepted = if needed == CompetenceLevel::Expert { "Expert ou Expert +" } else { "Expert +" };
+                found.refuse(
                     RefusalCode::CompetenceTooLow,
                     format!(
-                        "Pour des stagiaires de niveau {learners}, il faut le niveau {accepted} en {} ; votre test vous a classé {}.",
-                        domain.label,
+                        "Pour des stagiaires de niveau {learners}, il faut le niveau {accepted} {in_domain} ; votre test vous a classé au niveau {} : repassez-le pour l'atteindre.",
                         level.label()
                     ),
-                    vec![retake],
-                ));
+                    vec![take(true)],
+                );
             }
+            too_low
         }
         // A result whose kind does not match the domain (data changed since): treat as missing.
-        _ => refusals.push(Refusal::new(
-            RefusalCode::DomainTestMissing,
-            format!(
-                "Cette mission demande le test de compétences {} : votre résultat enregistré ne correspond plus à ce test, repassez-le.",
-                domain.label
-            ),
-            vec![retake],
-        )),
+        _ => {
+            found.refuse(
+                RefusalCode::DomainTestMissing,
+                format!("Cette mission demande le {test} : votre résultat enregistré ne correspond plus à ce test, repassez-le."),
+                vec![take(true)],
+            );
+            true
+        }
+    };
+    if !expired && !level_refused && pass.valid_until < mission.end {
+        found.warn(
+            WarningCode::DomainTestEndsDuringMission,
+            ends_during_mission(&format!("Votre {test}"), pass.valid_until, mission, "le repasser"),
+            take(true),
+        );
     }
 }
 
 /// Rule 6 (mother tongue): language missions may require, or exclude, native speakers.
-fn check_native_requirement(
-    trainer: &TrainerFacts,
-    mission: &MissionRequirements,
-    refusals: &mut Vec<Refusal>,
-) {
+fn check_native_requirement(trainer: &TrainerFacts, mission: &MissionRequirements, found: &mut Findings) {
     let Some(language) = &mission.domain.language else {
         return;
     };
     let is_native = trainer.mother_tongues.iter().any(|l| l == language);
-    let name = language_name(language).unwrap_or(mission.domain.label.as_str()).to_lowercase();
+    // "l'anglais", "le français": the language's name in lower case, with its article.
+    let name = le(&lower_first(language_name(language).unwrap_or(mission.domain.label.as_str())));
     match mission.native_requirement {
-        NativeRequirement::NativeRequired if !is_native => refusals.push(Refusal::new(
+        NativeRequirement::NativeRequired if !is_native => found.refuse(
             RefusalCode::NativeSpeakerRequired,
             format!(
-                "Les stagiaires de cette mission demandent un formateur dont la langue maternelle est le {name}. Si c'est votre cas, indiquez-le dans votre parcours."
+                "Les stagiaires de cette mission demandent un formateur dont la langue maternelle est {name}. Si c'est votre cas, indiquez-le dans votre parcours."
             ),
             vec![Action::UpdateLanguages],
-        )),
-        NativeRequirement::NonNativeRequired if is_native => refusals.push(Refusal::new(
+        ),
+        NativeRequirement::NonNativeRequired if is_native => found.refuse(
             RefusalCode::NonNativeSpeakerRequired,
-            format!(
-                "Les stagiaires de cette mission demandent un formateur dont le {name} n'est pas la langue maternelle."
-            ),
+            format!("Les stagiaires de cette mission demandent un formateur dont {name} n'est pas la langue maternelle."),
             vec![Action::Nothing],
-        )),
+        ),
         _ => {}
     }
 }
 
-/// Rule 7: CPF-funded missions from the reform need Qualiopi, or the micro-social exemption.
+/// How the micro-social exemption stands for a CPF mission.
+enum MicroRoute<'a> {
+    /// Micro-social with a turnover that does not exceed the ceiling: exempted.
+    Exempted,
+    OverCeiling(Money, &'a TurnoverCeiling),
+    NotDeclared,
+    /// Not (verified as) micro-social, or no ceiling recorded for the date.
+    Closed,
+}
+
+/// Rule 7: CPF-funded missions from the reform need a Qualiopi certificate valid over the whole
+/// mission, or the micro-social exemption. Every failing part is said (a certificate ending during
+/// the mission, and the exemption's own reason), with actions that fit the trainer: a company is
+/// never told about the micro-entrepreneur exemption.
 fn check_cpf(
     trainer: &TrainerFacts,
     mission: &MissionRequirements,
+    today: NaiveDate,
     settings: &RuleSettings,
-    refusals: &mut Vec<Refusal>,
+    found: &mut Findings,
 ) {
+    let certificate = trainer.qualiopi_certificate.as_ref();
     if !mission.cpf_funded || mission.start < settings.cpf_reform_start {
+        // Not required here, but worth knowing when it ends during the mission.
+        if let Some(c) = certificate.filter(|c| c.valid_from <= today && today <= c.valid_until && c.valid_until < mission.end) {
+            found.warn(
+                WarningCode::QualiopiCertificateEndsDuringMission,
+                ends_during_mission("Votre certification Qualiopi", c.valid_until, mission, "la renouveler"),
+                Action::AddQualiopiCertificate,
+            );
+        }
         return;
     }
-    let certificate_covers = trainer.qualiopi_certificate.as_ref().is_some_and(|c| {
-        c.valid_from <= mission.start && c.valid_until >= mission.end
-    });
-    if certificate_covers {
+    if certificate.is_some_and(|c| c.valid_from <= mission.start && c.valid_until >= mission.end) {
         return;
     }
     let ceiling = settings.ceiling_at(mission.start);
-    if trainer.micro_social {
-        match (trainer.yearly_turnover, ceiling) {
-            (Some(turnover), Some(ceiling)) if turnover < ceiling.amount => return,
-            (Some(turnover), Some(ceiling)) => {
-                refusals.push(Refusal::new(
-                    RefusalCode::CpfTurnoverOverCeiling,
-                    format!(
-                        "Cette mission est financée par le CPF : votre chiffre d'affaires déclaré ({turnover} HT) atteint le plafond de la micro-entreprise ({} HT en vigueur au {}). Il faut donc une certification Qualiopi valable pendant toute la mission.",
-                        ceiling.amount,
-                        french_date(mission.start)
-                    ),
-                    vec![Action::AddQualiopiCertificate, Action::DeclareTurnover],
-                ));
-                return;
-            }
-            (None, _) => {
-                refusals.push(Refusal::new(
-                    RefusalCode::CpfTurnoverNotDeclared,
-                    "Cette mission est financée par le CPF : en micro-entreprise, vous êtes dispensé de Qualiopi si votre chiffre d'affaires annuel reste sous le plafond. Déclarez-le, ou ajoutez une certification Qualiopi.",
-                    vec![Action::DeclareTurnover, Action::AddQualiopiCertificate],
-                ));
-                return;
-            }
-            // No ceiling configured for that date: the exemption cannot be checked.
-            (Some(_), None) => {}
-        }
+    // The exemption applies when the turnover "n'excède pas" the ceiling: the wording of article
+    // 50-0 of the Code général des impôts, which defines the micro-enterprise regime that the
+    // micro-social exemption (article L. 613-7 of the Code de la sécurité sociale, referred to by
+    // décret n° 2023-1350) rests on. The seed's "inférieur à 77 700 € HT" is a loose paraphrase:
+    // a turnover exactly at the ceiling is exempted.
+    let micro = match (trainer.micro_social, trainer.yearly_turnover, ceiling) {
+        (false, _, _) => MicroRoute::Closed,
+        (true, Some(turnover), Some(ceiling)) if turnover <= ceiling.amount => MicroRoute::Exempted,
+        (true, Some(turnover), Some(ceiling)) => MicroRoute::OverCeiling(turnover, ceiling),
+        (true, None, _) => MicroRoute::NotDeclared,
+        (true, Some(_), None) => MicroRoute::Closed,
+    };
+    if matches!(micro, MicroRoute::Exempted) {
+        return;
     }
-    match &trainer.qualiopi_certificate {
-        Some(certificate) if certificate.valid_until < mission.end => {
-            refusals.push(Refusal::new(
-                RefusalCode::CpfCertificateDoesNotCoverMission,
+    let exemption = trainer.may_use_micro_exemption();
+    let certificate_action = if trainer.awaits(Paperwork::QualiopiCertificate) {
+        trainer.awaiting_action(Paperwork::QualiopiCertificate)
+    } else {
+        Action::AddQualiopiCertificate
+    };
+    let turnover_action = if trainer.awaits(Paperwork::Turnover) {
+        trainer.awaiting_action(Paperwork::Turnover)
+    } else {
+        Action::DeclareTurnover
+    };
+    let awaiting = |p: Paperwork| if trainer.awaits(p) { format!(" {}", trainer.awaiting_sentence(p)) } else { String::new() };
+    let certificate_awaiting = awaiting(Paperwork::QualiopiCertificate);
+    let turnover_awaiting = if exemption { awaiting(Paperwork::Turnover) } else { String::new() };
+
+    // The certificate held, when it does not cover the mission: always said.
+    if let Some(c) = certificate {
+        let mut actions = vec![certificate_action.clone()];
+        if exemption && matches!(micro, MicroRoute::Closed) {
+            actions.push(turnover_action.clone());
+        }
+        let message = if c.valid_until < mission.end {
+            let renew = if certificate_awaiting.is_empty() { " Ajoutez votre certificat renouvelé." } else { "" };
+            format!(
+                "Cette mission est financée par le CPF et se termine le {} : votre certification Qualiopi expire le {}.{renew}{certificate_awaiting}",
+                french_date(mission.end),
+                french_date(c.valid_until)
+            )
+        } else {
+            format!(
+                "Cette mission est financée par le CPF et commence le {} : votre certification Qualiopi n'est valable qu'à partir du {}.{certificate_awaiting}",
+                french_date(mission.start),
+                french_date(c.valid_from)
+            )
+        };
+        found.refuse(RefusalCode::CpfCertificateDoesNotCoverMission, message, actions);
+    }
+
+    let ceiling_text = |c: &TurnoverCeiling| format!("{} HT en vigueur au {}", c.amount, french_date(mission.start));
+    match micro {
+        MicroRoute::OverCeiling(turnover, ceiling) => found.refuse(
+            RefusalCode::CpfTurnoverOverCeiling,
+            format!(
+                "Cette mission est financée par le CPF : votre chiffre d'affaires déclaré ({turnover} HT) dépasse le plafond de la micro-entreprise ({}). Il faut donc une certification Qualiopi valable pendant toute la mission.{turnover_awaiting}",
+                ceiling_text(ceiling)
+            ),
+            vec![certificate_action, turnover_action],
+        ),
+        MicroRoute::NotDeclared => {
+            let limit = ceiling.map(|c| format!(" ({})", ceiling_text(c))).unwrap_or_default();
+            let ask = if turnover_awaiting.is_empty() {
+                " Déclarez-le, ou ajoutez une certification Qualiopi.".to_string()
+            } else {
+                turnover_awaiting
+            };
+            found.refuse(
+                RefusalCode::CpfTurnoverNotDeclared,
                 format!(
-                    "Cette mission est financée par le CPF et se termine le {} : votre certification Qualiopi expire le {}. Ajoutez votre certificat renouvelé.",
-                    french_date(mission.end),
-                    french_date(certificate.valid_until)
+                    "Cette mission est financée par le CPF : en micro-entreprise, la certification Qualiopi n'est pas exigée si votre chiffre d'affaires annuel ne dépasse pas le plafond{limit}.{ask}"
                 ),
-                vec![Action::AddQualiopiCertificate],
-            ));
+                vec![turnover_action, certificate_action],
+            );
         }
-        Some(certificate) => {
-            refusals.push(Refusal::new(
-                RefusalCode::CpfCertificateDoesNotCoverMission,
-                format!(
-                    "Cette mission est financée par le CPF et commence le {} : votre certification Qualiopi n'est valable qu'à partir du {}.",
-                    french_date(mission.start),
-                    french_date(certificate.valid_from)
-                ),
-                vec![Action::AddQualiopiCertificate],
-            ));
+        MicroRoute::Closed if certificate.is_none() => {
+            let since = french_date(settings.cpf_reform_start);
+            let (message, actions) = if exemption {
+                (
+                    format!(
+                        "Cette mission est financée par le CPF : depuis le {since}, il faut être certifié Qualiopi, ou être micro-entrepreneur (régime micro-social) avec un chiffre d'affaires annuel qui ne dépasse pas le plafond.{certificate_awaiting}{turnover_awaiting}"
+                    ),
+                    vec![certificate_action, turnover_action],
+                )
+            } else {
+                (
+                    format!(
+                        "Cette mission est financée par le CPF : depuis le {since}, les formateurs sous-traitants doivent être certifiés Qualiopi.{certificate_awaiting}"
+                    ),
+                    vec![certificate_action],
+                )
+            };
+            found.refuse(RefusalCode::CpfQualiopiRequired, message, actions);
         }
-        None => {
-            refusals.push(Refusal::new(
-                RefusalCode::CpfQualiopiRequired,
-                "Cette mission est financée par le CPF : depuis le 1er avril 2024, il faut être certifié Qualiopi, ou être micro-entrepreneur (régime micro-social) sous le plafond de chiffre d'affaires.",
-                vec![Action::AddQualiopiCertificate, Action::DeclareTurnover],
-            ));
-        }
+        MicroRoute::Closed | MicroRoute::Exempted => {}
     }
 }
 

@@ -6,6 +6,7 @@ pub mod dates;
 pub mod eligibility;
 pub mod form;
 pub mod forms;
+pub mod french;
 pub mod geo;
 pub mod languages;
 pub mod missions;
@@ -17,9 +18,9 @@ pub mod values;
 
 pub use dates::{french_date, parse_date, short_date};
 pub use eligibility::{
-    evaluate, next_steps, Action, DomainRef, Eligibility, MissionRequirements, NextStep,
+    evaluate, next_steps, Action, DomainRef, Eligibility, MissionRequirements, NextStep, Paperwork,
     PassedTest, ProfileStatus, QcmPass, QualiopiCertificate, Refusal, RefusalCode, RetakeDelay,
-    RuleSettings, TestLevel, TestRef, TrainerFacts, TurnoverCeiling,
+    RuleSettings, TestLevel, TestRef, TrainerFacts, TurnoverCeiling, Warning, WarningCode,
 };
 pub use values::{
     Cefr, CompetenceLevel, Email, LearnerLevel, LegalStatus, Money, Nda, NativeRequirement, Phone,

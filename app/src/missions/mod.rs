@@ -4,6 +4,7 @@
 #[cfg(feature = "ssr")]
 pub mod broadcast;
 pub mod centre;
+pub mod eligibility_view;
 #[cfg(feature = "ssr")]
 pub mod proposals;
 pub mod pages;

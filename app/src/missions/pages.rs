@@ -9,9 +9,10 @@ use super::*;
 use crate::auth::Role;
 use crate::components::form::{error_of, CheckedForm, FormAlert, FormState};
 use crate::components::{ErrorPanel, Loaded, PageTitle, RequireRole};
+use super::eligibility_view::{EligibilityBadge, EligibilityPanel};
 use crate::domain::eligibility::{evaluate, next_steps, Eligibility};
+use crate::domain::french_date;
 use crate::domain::geo::distance_label;
-use crate::domain::{french_date, Action};
 
 #[component]
 pub fn MissionsPage() -> impl IntoView {
@@ -50,36 +51,6 @@ struct SearchQuery {
 fn query_value(key: &'static str) -> Memo<String> {
     let query = use_query_map();
     Memo::new(move |_| query.read().get(key).unwrap_or_default())
-}
-
-/// The actions of a refusal as links ("Passez le test Excel", "Ajoutez votre NDA").
-fn action_links(actions: &[Action]) -> impl IntoView {
-    actions
-        .iter()
-        .filter(|a| a.is_actionable())
-        .map(|a| match a.href() {
-            Some(href) => view! { <a class="action-link" href=href>{a.label()}" →"</a> }.into_any(),
-            None => view! { <span class="muted">{a.label()}</span> }.into_any(),
-        })
-        .collect::<Vec<_>>()
-}
-
-#[component]
-fn EligibilityBadge(eligibility: Eligibility, href: String) -> impl IntoView {
-    if eligibility.can_apply() {
-        view! { <p class="eligibility ok" data-testid="eligibility">"✓ Vous pouvez postuler"</p> }.into_any()
-    } else {
-        let count = eligibility.refusals.len();
-        let first: Vec<String> = eligibility.refusals.iter().take(2).map(|r| r.message.clone()).collect();
-        view! {
-            <div class="eligibility ko" data-testid="eligibility">
-                <p><strong>{format!("Pas encore possible de postuler ({count} point{} à régler)", if count > 1 { "s" } else { "" })}</strong></p>
-                <ul>{first.into_iter().map(|m| view! { <li>{m}</li> }).collect::<Vec<_>>()}</ul>
-                <a href=href>"Voir le détail et que faire"</a>
-            </div>
-        }
-        .into_any()
-    }
 }
 
 #[component]
@@ -358,7 +329,6 @@ fn MissionBody(mission: MissionDetail, apply: ServerAction<ApplyToMission>, answ
         _ => "À distance".into(),
     };
     let language = mission.requirements.domain.language.is_some();
-    let refusals = eligibility.refusals.clone();
     let can_apply = eligibility.can_apply();
     let open = mission.status == crate::domain::missions::MissionStatus::Published;
     let withdraw_value = answers.withdraw.value();
@@ -386,23 +356,7 @@ fn MissionBody(mission: MissionDetail, apply: ServerAction<ApplyToMission>, answ
         {mission.proposal.clone().map(|p| view! { <ProposalPanel mission=mission.clone() proposal=p answers/> })}
         <section class="panel" data-testid="eligibility-panel">
             <h2>"Pouvez-vous postuler ?"</h2>
-            {if can_apply {
-                view! { <p class="eligibility ok" data-testid="eligibility">"✓ Vous remplissez toutes les conditions pour postuler à cette mission."</p> }.into_any()
-            } else {
-                view! {
-                    <div class="eligibility ko" data-testid="eligibility">
-                        <p><strong>{format!("Pas encore : {} point(s) à régler.", refusals.len())}</strong></p>
-                        <ul class="refusals">
-                            {refusals.iter().map(|r| view! {
-                                <li data-code=r.code.as_str()>
-                                    <p>{r.message.clone()}</p>
-                                    <p class="actions">{action_links(&r.actions)}</p>
-                                </li>
-                            }).collect::<Vec<_>>()}
-                        </ul>
-                    </div>
-                }.into_any()
-            }}
+            <EligibilityPanel eligibility facts=mission.facts.clone()/>
             {match (mission.application.clone().filter(|a| a.status != ApplicationStatus::Withdrawn), open) {
                 (Some(a), _) if a.status == ApplicationStatus::Sent => view! {
                     <div class="application-state">

@@ -31,6 +31,9 @@ pub struct Applicant {
     pub status_label: String,
     pub eligible_now: bool,
     pub reasons: Vec<String>,
+    /// What ends before the mission does (the applicant may still be chosen).
+    #[serde(default)]
+    pub warnings: Vec<String>,
     pub level: Option<String>,
     pub distance_km: Option<i64>,
 }
@@ -401,6 +404,7 @@ pub mod server {
                     status: r.status,
                     eligible_now: eligibility.can_apply(),
                     reasons: eligibility.refusals.iter().map(|x| x.message.clone()).collect(),
+                    warnings: eligibility.warnings.iter().map(|x| x.message.clone()).collect(),
                     level: level.map(|l| l.label().to_string()),
                     distance_km: distance,
                 },

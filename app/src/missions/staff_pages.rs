@@ -382,7 +382,7 @@ fn MissionManagement(
                                     <td data-label="Éligible aujourd'hui">{if a.eligible_now { view! { <span class="badge badge-ok">"Oui"</span> }.into_any() } else { view! {
                                         <span class="badge badge-warn">"Non"</span>
                                         <ul class="reasons small">{a.reasons.iter().map(|r| view! { <li>{r.clone()}</li> }).collect::<Vec<_>>()}</ul>
-                                    }.into_any() }}</td>
+                                    }.into_any() }}{(!a.warnings.is_empty()).then(|| view! { " "<span class="badge small" data-testid="applicant-warnings" title=a.warnings.join(" / ")>{format!("⚠ {} à surveiller", a.warnings.len())}</span> })}</td>
                                     <td data-label="Statut">{a.status_label.clone()}</td>
                                     <td>
                                         {(can_propose && a.status == ApplicationStatus::Sent && a.eligible_now).then(|| view! {

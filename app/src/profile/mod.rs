@@ -115,6 +115,12 @@ pub struct Administrative {
     pub nda_check: Option<PartCheck>,
     pub siret_check: Option<PartCheck>,
     pub qualiopi_check: Option<PartCheck>,
+    /// The micro-social regime and the declared turnover.
+    #[serde(default)]
+    pub turnover_check: Option<PartCheck>,
+    /// The NDA staff last verified (the one that counts while a new one waits), grouped.
+    #[serde(default)]
+    pub verified_nda: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -176,6 +182,9 @@ impl MyProfile {
         }
         if a.qualiopi_check == Some(PartCheck::Pending) {
             parts.push("Certification Qualiopi");
+        }
+        if a.turnover_check == Some(PartCheck::Pending) {
+            parts.push("Chiffre d'affaires");
         }
         parts
     }

@@ -958,7 +958,7 @@ pub fn AdministrativeSummary(admin: Administrative) -> impl IntoView {
             <dt>"SIRET"</dt><dd>{admin.siret.clone().unwrap_or_else(|| "—".into())}" "{check(admin.siret_check)}</dd>
             <dt>"NDA"</dt><dd>{admin.nda.clone().unwrap_or_else(|| "—".into())}" "{check(admin.nda_check)}</dd>
             <dt>"Régime micro-social"</dt><dd>{if admin.micro_social { "Oui" } else { "Non" }}</dd>
-            <dt>"Chiffre d'affaires"</dt><dd>{admin.yearly_turnover_cents.map(|c| format!("{} HT", Money::from_cents(c))).unwrap_or_else(|| "—".into())}</dd>
+            <dt>"Chiffre d'affaires"</dt><dd>{admin.yearly_turnover_cents.map(|c| format!("{} HT", Money::from_cents(c))).unwrap_or_else(|| "—".into())}" "{check(admin.turnover_check)}</dd>
             <dt>"Qualiopi"</dt><dd>{match (admin.qualiopi_valid_from, admin.qualiopi_valid_until) {
                 (Some(f), Some(u)) => format!("{} — du {} au {}", admin.qualiopi_number.clone().unwrap_or_default(), french_date(f), french_date(u)),
                 _ => "—".into(),

@@ -103,7 +103,9 @@ pub mod server {
             .map(|r| {
                 let since = r.submitted_at.filter(|_| r.status == ProfileStatus::Submitted).unwrap_or(r.updated_at);
                 let mut pending = Vec::new();
-                for (check, label) in [(r.nda_check, "NDA"), (r.siret_check, "SIRET"), (r.qualiopi_check, "Qualiopi")] {
+                for (check, label) in
+                    [(r.nda_check, "NDA"), (r.siret_check, "SIRET"), (r.qualiopi_check, "Qualiopi"), (r.turnover_check, "Chiffre d'affaires")]
+                {
                     if check == PartCheck::Pending && r.status == ProfileStatus::Validated {
                         pending.push(label.to_string());
                     }
@@ -124,7 +126,8 @@ pub mod server {
     /// Records a staff decision on a profile waiting for one, and tells the trainer.
     pub async fn decide(state: &AppState, ctx: &Ctx, user_id: i64, review: ReviewDecision) -> Result<(), AppError> {
         let profile = profiles::row(&state.db, user_id).await?.ok_or(AppError::NotFound)?;
-        let has_pending = [profile.nda_check, profile.siret_check, profile.qualiopi_check].contains(&PartCheck::Pending);
+        let has_pending =
+            [profile.nda_check, profile.siret_check, profile.qualiopi_check, profile.turnover_check].contains(&PartCheck::Pending);
         let waiting = profile.status == ProfileStatus::Submitted || (profile.status == ProfileStatus::Validated && has_pending);
         if !waiting {
             return Err(AppError::Rejected("Ce profil n'attend pas de vérification (il a peut-être déjà été traité).".into()));

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::*;
-use crate::domain::eligibility::{QualiopiCertificate, TrainerFacts};
+use crate::domain::eligibility::{Paperwork, QualiopiCertificate, TrainerFacts};
 use crate::domain::form::FieldErrors;
 use crate::domain::forms::profile::{
     with_more_errors, AdministrativeUpdate, DomainChoice, IdentityUpdate, LanguageChoice, NewDiploma, NewExperience, DOMAIN_FIELDS,
@@ -102,6 +102,8 @@ fn profile_view(data: ProfileData) -> MyProfile {
         nda_check: shown_check(row.nda_check, row.nda.is_some()),
         siret_check: shown_check(row.siret_check, row.siret.is_some()),
         qualiopi_check: shown_check(row.qualiopi_check, row.qualiopi_valid_until.is_some()),
+        turnover_check: shown_check(row.turnover_check, row.micro_social || row.yearly_turnover_cents.is_some()),
+        verified_nda: row.verified_nda.as_deref().and_then(|n| Nda::parse(n).ok()).map(|n| n.grouped()),
     };
     MyProfile {
         user_id: row.user_id,
@@ -228,28 +230,39 @@ pub async fn save_language(db: &Db, ctx: &Ctx, form: LanguageForm) -> Result<(),
 // ---------------------------------------------------------------------------------------------
 // Administrative situation
 
-/// A verified part that changes goes back to verification; an unchanged one keeps its state.
-fn next_check<T: PartialEq>(current: PartCheck, old: &Option<T>, new: &Option<T>) -> PartCheck {
+/// A verified part that changes goes back to verification; an unchanged one keeps its state. On
+/// a validated profile a part filled for the first time goes to verification too (staff verify
+/// it from their queue; until then it does not count for eligibility).
+fn next_check<T: PartialEq>(current: PartCheck, old: &Option<T>, new: &Option<T>, validated: bool) -> PartCheck {
     if old == new {
         current
     } else if new.is_none() {
         PartCheck::None
-    } else if matches!(current, PartCheck::Verified | PartCheck::Pending) {
+    } else if validated || matches!(current, PartCheck::Verified | PartCheck::Pending) {
         PartCheck::Pending
     } else {
         PartCheck::None
     }
 }
 
+/// The micro-social regime and the turnover, as one part; `None` when nothing is declared.
+fn turnover_part(micro_social: bool, turnover_cents: Option<i64>) -> Option<(bool, Option<i64>)> {
+    (micro_social || turnover_cents.is_some()).then_some((micro_social, turnover_cents))
+}
+
 fn part_checks(current: &ProfileRow, value: &AdministrativeUpdate) -> PartChecks {
+    let validated = current.status == ProfileStatus::Validated;
     let nda = value.nda.as_ref().map(|n| n.as_str().to_string());
     let siret = value.siret.as_ref().map(|s| s.as_str().to_string());
     let qualiopi_old = current.qualiopi_valid_until.map(|u| (current.qualiopi_number.clone(), current.qualiopi_valid_from, u));
     let qualiopi_new = value.qualiopi_valid_until.map(|u| (value.qualiopi_number.clone(), value.qualiopi_valid_from, u));
+    let turnover_old = turnover_part(current.micro_social, current.yearly_turnover_cents);
+    let turnover_new = turnover_part(value.micro_social, value.yearly_turnover.map(|t| t.cents()));
     PartChecks {
-        nda: next_check(current.nda_check, &current.nda, &nda),
-        siret: next_check(current.siret_check, &current.siret, &siret),
-        qualiopi: next_check(current.qualiopi_check, &qualiopi_old, &qualiopi_new),
+        nda: next_check(current.nda_check, &current.nda, &nda, validated),
+        siret: next_check(current.siret_check, &current.siret, &siret, validated),
+        qualiopi: next_check(current.qualiopi_check, &qualiopi_old, &qualiopi_new, validated),
+        turnover: next_check(current.turnover_check, &turnover_old, &turnover_new, validated),
     }
 }
 
@@ -293,6 +306,8 @@ pub async fn trainer_facts(db: &Db, user_id: i64) -> Result<TrainerFacts, AppErr
 }
 
 /// The one conversion from stored rows to what the rules read (single trainers and batches).
+/// The paperwork staff verify counts with its last verified values; a value entered or changed
+/// since is listed as awaiting verification.
 pub fn facts_from(
     row: Option<&ProfileRow>,
     mother_tongues: Vec<String>,
@@ -303,11 +318,11 @@ pub fn facts_from(
     };
     TrainerFacts {
         profile_status: row.status,
-        nda: row.nda.as_deref().and_then(|n| Nda::parse(n).ok()),
+        nda: row.verified_nda.as_deref().and_then(|n| Nda::parse(n).ok()),
         legal_status: row.legal_status,
-        micro_social: row.micro_social,
-        yearly_turnover: row.yearly_turnover_cents.map(Money::from_cents),
-        qualiopi_certificate: match (row.qualiopi_valid_from, row.qualiopi_valid_until) {
+        micro_social: row.verified_micro_social,
+        yearly_turnover: row.verified_yearly_turnover_cents.map(Money::from_cents),
+        qualiopi_certificate: match (row.verified_qualiopi_valid_from, row.verified_qualiopi_valid_until) {
             (Some(valid_from), Some(valid_until)) => Some(QualiopiCertificate { valid_from, valid_until }),
             _ => None,
         },
@@ -315,7 +330,29 @@ pub fn facts_from(
         passed_tests: passed,
         retake_delays: delays,
         mother_tongues,
+        awaiting_verification: awaiting_verification(row),
     }
+}
+
+/// The parts whose current value does not count yet: entered or changed since staff verified
+/// them, or sent back to verification (a new certificate document).
+fn awaiting_verification(row: &ProfileRow) -> Vec<Paperwork> {
+    let waits = |present: bool, changed: bool, check: PartCheck| present && (changed || check == PartCheck::Pending);
+    let mut out = Vec::new();
+    if waits(row.nda.is_some(), row.nda != row.verified_nda, row.nda_check) {
+        out.push(Paperwork::Nda);
+    }
+    let certificate = (row.qualiopi_valid_from, row.qualiopi_valid_until);
+    let verified_certificate = (row.verified_qualiopi_valid_from, row.verified_qualiopi_valid_until);
+    if waits(row.qualiopi_valid_until.is_some(), certificate != verified_certificate, row.qualiopi_check) {
+        out.push(Paperwork::QualiopiCertificate);
+    }
+    let turnover = turnover_part(row.micro_social, row.yearly_turnover_cents);
+    let verified_turnover = turnover_part(row.verified_micro_social, row.verified_yearly_turnover_cents);
+    if waits(turnover.is_some(), turnover != verified_turnover, row.turnover_check) {
+        out.push(Paperwork::Turnover);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -325,11 +362,14 @@ mod tests {
     #[test]
     fn a_changed_part_goes_back_to_verification_only_if_it_was_checked() {
         let (a, b) = (Some("1".to_string()), Some("2".to_string()));
-        assert_eq!(next_check(PartCheck::Verified, &a, &a), PartCheck::Verified);
-        assert_eq!(next_check(PartCheck::Verified, &a, &b), PartCheck::Pending);
-        assert_eq!(next_check(PartCheck::Pending, &a, &b), PartCheck::Pending);
-        assert_eq!(next_check(PartCheck::None, &a, &b), PartCheck::None);
-        assert_eq!(next_check(PartCheck::Verified, &a, &None), PartCheck::None);
+        assert_eq!(next_check(PartCheck::Verified, &a, &a, true), PartCheck::Verified);
+        assert_eq!(next_check(PartCheck::Verified, &a, &b, true), PartCheck::Pending);
+        assert_eq!(next_check(PartCheck::Pending, &a, &b, true), PartCheck::Pending);
+        assert_eq!(next_check(PartCheck::None, &a, &b, false), PartCheck::None);
+        assert_eq!(next_check(PartCheck::Verified, &a, &None, true), PartCheck::None);
+        // On a validated profile, a part filled for the first time waits for staff.
+        assert_eq!(next_check(PartCheck::None, &None, &b, true), PartCheck::Pending);
+        assert_eq!(next_check(PartCheck::None, &None, &b, false), PartCheck::None);
     }
 
     #[test]

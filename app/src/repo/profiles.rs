@@ -60,6 +60,14 @@ pub struct ProfileRow {
     pub nda_check: PartCheck,
     pub siret_check: PartCheck,
     pub qualiopi_check: PartCheck,
+    /// The micro-social regime and the declared turnover, verified together.
+    pub turnover_check: PartCheck,
+    /// The values staff last verified: only these count for eligibility.
+    pub verified_nda: Option<String>,
+    pub verified_qualiopi_valid_from: Option<NaiveDate>,
+    pub verified_qualiopi_valid_until: Option<NaiveDate>,
+    pub verified_micro_social: bool,
+    pub verified_yearly_turnover_cents: Option<i64>,
     pub submitted_at: Option<DateTime<Utc>>,
     pub email_digest: bool,
     pub first_name: String,
@@ -71,7 +79,8 @@ const PROFILE_SELECT: &str = "SELECT p.user_id, p.status, p.civility, p.mobile_p
     p.commune_code, p.commune_name, p.latitude, p.longitude, p.mobility_km, p.accepts_onsite, p.accepts_remote,
     p.presentation, p.legal_status, p.siret, p.nda, p.micro_social, p.yearly_turnover_cents, p.qualiopi_number,
     p.qualiopi_valid_from, p.qualiopi_valid_until, p.urssaf_attestation_date, p.nda_check, p.siret_check,
-    p.qualiopi_check, p.submitted_at, p.email_digest, u.first_name, u.last_name, u.email
+    p.qualiopi_check, p.turnover_check, p.verified_nda, p.verified_qualiopi_valid_from, p.verified_qualiopi_valid_until,
+    p.verified_micro_social, p.verified_yearly_turnover_cents, p.submitted_at, p.email_digest, u.first_name, u.last_name, u.email
     FROM trainer_profiles p JOIN users u ON u.id = p.user_id
     WHERE p.user_id = $1 AND u.deleted_at IS NULL";
 
@@ -362,15 +371,26 @@ pub struct PartChecks {
     pub nda: PartCheck,
     pub siret: PartCheck,
     pub qualiopi: PartCheck,
+    pub turnover: PartCheck,
 }
 
+/// Saves the caller's administrative situation. The verified values are left as they are (a
+/// changed part waits for staff while the verified one keeps counting), except that a part the
+/// trainer withdraws stops counting at once: no NDA, no certificate, no longer micro-social, no
+/// turnover.
 pub async fn save_administrative(db: &Db, ctx: &Ctx, value: &AdministrativeUpdate, checks: &PartChecks) -> Result<(), sqlx::Error> {
     let at = now();
     on_db!(db, |pool| {
         sqlx::query(
             "UPDATE trainer_profiles SET legal_status = $1, siret = $2, nda = $3, micro_social = $4,
                 yearly_turnover_cents = $5, qualiopi_number = $6, qualiopi_valid_from = $7, qualiopi_valid_until = $8,
-                urssaf_attestation_date = $9, nda_check = $10, siret_check = $11, qualiopi_check = $12, updated_at = $13
+                urssaf_attestation_date = $9, nda_check = $10, siret_check = $11, qualiopi_check = $12, updated_at = $13,
+                turnover_check = $15,
+                verified_nda = CASE WHEN $16 THEN NULL ELSE verified_nda END,
+                verified_qualiopi_valid_from = CASE WHEN $17 THEN NULL ELSE verified_qualiopi_valid_from END,
+                verified_qualiopi_valid_until = CASE WHEN $17 THEN NULL ELSE verified_qualiopi_valid_until END,
+                verified_micro_social = CASE WHEN $18 THEN FALSE ELSE verified_micro_social END,
+                verified_yearly_turnover_cents = CASE WHEN $19 THEN NULL ELSE verified_yearly_turnover_cents END
              WHERE user_id = $14",
         )
         .bind(value.legal_status)
@@ -387,6 +407,11 @@ pub async fn save_administrative(db: &Db, ctx: &Ctx, value: &AdministrativeUpdat
         .bind(checks.qualiopi)
         .bind(at)
         .bind(ctx.user_id)
+        .bind(checks.turnover)
+        .bind(value.nda.is_none())
+        .bind(value.qualiopi_valid_until.is_none())
+        .bind(!value.micro_social)
+        .bind(value.yearly_turnover.is_none())
         .execute(pool)
         .await
         .map(|r| r.rows_affected())
@@ -443,17 +468,18 @@ pub struct QueueRow {
     pub nda_check: PartCheck,
     pub siret_check: PartCheck,
     pub qualiopi_check: PartCheck,
+    pub turnover_check: PartCheck,
 }
 
-/// Submitted profiles, and validated ones whose NDA, SIRET or certificate changed; oldest first.
+/// Submitted profiles, and validated ones whose NDA, SIRET, certificate or turnover changed; oldest first.
 pub async fn review_queue(db: &Db) -> Result<Vec<QueueRow>, sqlx::Error> {
     on_db!(db, |pool| {
         sqlx::query_as(
             "SELECT p.user_id, u.first_name, u.last_name, u.email, p.status, p.submitted_at, p.updated_at,
-                    p.nda_check, p.siret_check, p.qualiopi_check
+                    p.nda_check, p.siret_check, p.qualiopi_check, p.turnover_check
              FROM trainer_profiles p JOIN users u ON u.id = p.user_id
              WHERE u.deleted_at IS NULL AND (p.status = $1
-                OR (p.status = $2 AND (p.nda_check = $3 OR p.siret_check = $3 OR p.qualiopi_check = $3)))
+                OR (p.status = $2 AND (p.nda_check = $3 OR p.siret_check = $3 OR p.qualiopi_check = $3 OR p.turnover_check = $3)))
              ORDER BY COALESCE(p.submitted_at, p.updated_at) ASC, p.user_id ASC",
         )
         .bind(ProfileStatus::Submitted)
@@ -509,7 +535,8 @@ pub async fn review_history(db: &Db, user_id: i64) -> Result<Vec<ReviewRecord>, 
 }
 
 /// Records a staff decision in one transaction: the review and its reasons, the profile's new
-/// status (a validation marks the parts present as verified) and the audit entry `detail`.
+/// status (a validation marks the parts present as verified and copies them as the verified
+/// values, the only ones eligibility reads) and the audit entry `detail`.
 pub async fn record_review(db: &Db, reviewer: &Ctx, user_id: i64, review: &ReviewDecision, detail: &str) -> Result<(), sqlx::Error> {
     let at = now();
     let verified = review.decision == ProfileStatus::Validated;
@@ -535,7 +562,13 @@ pub async fn record_review(db: &Db, reviewer: &Ctx, user_id: i64, review: &Revie
             "UPDATE trainer_profiles SET status = $1, reviewed_at = $2, updated_at = $2,
                 nda_check = CASE WHEN $3 AND nda IS NOT NULL THEN $5 ELSE nda_check END,
                 siret_check = CASE WHEN $3 AND siret IS NOT NULL THEN $5 ELSE siret_check END,
-                qualiopi_check = CASE WHEN $3 AND qualiopi_valid_until IS NOT NULL THEN $5 ELSE qualiopi_check END
+                qualiopi_check = CASE WHEN $3 AND qualiopi_valid_until IS NOT NULL THEN $5 ELSE qualiopi_check END,
+                turnover_check = CASE WHEN $3 AND (micro_social OR yearly_turnover_cents IS NOT NULL) THEN $5 ELSE turnover_check END,
+                verified_nda = CASE WHEN $3 THEN nda ELSE verified_nda END,
+                verified_qualiopi_valid_from = CASE WHEN $3 THEN qualiopi_valid_from ELSE verified_qualiopi_valid_from END,
+                verified_qualiopi_valid_until = CASE WHEN $3 THEN qualiopi_valid_until ELSE verified_qualiopi_valid_until END,
+                verified_micro_social = CASE WHEN $3 THEN micro_social ELSE verified_micro_social END,
+                verified_yearly_turnover_cents = CASE WHEN $3 THEN yearly_turnover_cents ELSE verified_yearly_turnover_cents END
              WHERE user_id = $4",
         )
         .bind(review.decision)
@@ -575,6 +608,8 @@ pub async fn erase_own(db: &Db, ctx: &Ctx, placeholder_hash: &str) -> Result<(),
                 commune_code = NULL, commune_name = NULL, latitude = NULL, longitude = NULL, mobility_km = NULL,
                 presentation = NULL, siret = NULL, nda = NULL, yearly_turnover_cents = NULL, qualiopi_number = NULL,
                 qualiopi_valid_from = NULL, qualiopi_valid_until = NULL, urssaf_attestation_date = NULL,
+                verified_nda = NULL, verified_qualiopi_valid_from = NULL, verified_qualiopi_valid_until = NULL,
+                verified_micro_social = FALSE, verified_yearly_turnover_cents = NULL,
                 status = $1, email_digest = FALSE, updated_at = $2
              WHERE user_id = $3",
         )

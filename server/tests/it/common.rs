@@ -292,7 +292,13 @@ impl TestApp {
         server::demo::domains(&self.state, id, &list).await.expect("domains");
         server::demo::admin(&self.state, id, "micro", "732 829 320 00074", "11 75 41412 75", true, "30000", None).await.expect("admin");
         on_db!(&self.db, |pool| {
-            sqlx::query("UPDATE trainer_profiles SET status = 'valide', accepts_onsite = $1, accepts_remote = $2 WHERE user_id = $3")
+            // Validated as staff would: the paperwork present is verified and counts.
+            sqlx::query(
+                "UPDATE trainer_profiles SET status = 'valide', accepts_onsite = $1, accepts_remote = $2,
+                    nda_check = 'verified', siret_check = 'verified', turnover_check = 'verified', verified_nda = nda,
+                    verified_micro_social = micro_social, verified_yearly_turnover_cents = yearly_turnover_cents
+                 WHERE user_id = $3",
+            )
                 .bind(onsite)
                 .bind(remote)
                 .bind(id)

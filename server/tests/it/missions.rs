@@ -349,12 +349,150 @@ async fn centre_users_see_only_their_centre(backend: Backend) {
     assert_eq!(orphan.status, 422);
 }
 
+/// Staff validate the profile as it stands (its paperwork becomes the verified paperwork).
+async fn verify_profile(app: &TestApp, staff: &reqwest::Client, user_id: i64) {
+    let id = user_id.to_string();
+    let reply = app
+        .call(
+            staff,
+            app::profile::review::ReviewProfile::PATH,
+            &[("user_id", &id), ("decision", "valide"), ("reason_profil", ""), ("reason_parcours", ""), ("reason_administratif", ""), ("reason_documents", "")],
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+}
+
+async fn mission_for(app: &TestApp, trainer: &reqwest::Client, mission: &str) -> (MissionDetail, app::domain::Eligibility) {
+    let reply = app.call(trainer, LoadMission::PATH, &[("mission_id", mission)]).await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    let detail: MissionDetail = serde_json::from_value(reply.body).unwrap();
+    let eligibility = evaluate(&detail.facts, &detail.requirements, detail.today, &detail.settings);
+    (detail, eligibility)
+}
+
+async fn only_verified_paperwork_counts_for_eligibility(backend: Backend) {
+    use app::domain::{Nda, Paperwork, RefusalCode};
+    let app = spawn_app(backend).await;
+    let staff = app.logged_in(Role::Staff, "equipe@exemple.fr").await;
+    let centre = create_centre(&app, &staff, "FormaPro Lyon", "69003", "40").await;
+    let mission = create_mission(&app, &staff, centre, "Excel débutants", "excel", "presentiel", "69002", "20", "2031-01-05", "debutant").await;
+    publish(&app, &staff, mission).await;
+    let m = mission.to_string();
+    let (first, second) = (Nda::parse("11 75 41412 75").unwrap(), Nda::parse("11 94 12031 94").unwrap());
+
+    // A validated trainer with every test passed withdraws their NDA, then enters one again:
+    // it waits for staff and does not count.
+    let (trainer, id) = app.validated_trainer("paperasse@exemple.fr", "69003", 30, &["excel"], true, false).await;
+    ::server::demo::take(&app.state, id, "qualiopi", 100).await.unwrap();
+    ::server::demo::take(&app.state, id, "excel", 100).await.unwrap();
+    assert!(mission_for(&app, &trainer, &m).await.1.can_apply());
+    ::server::demo::admin(&app.state, id, "micro", "732 829 320 00074", "", true, "30000", None).await.unwrap();
+    assert_eq!(mission_for(&app, &trainer, &m).await.1.codes(), vec![RefusalCode::NdaMissing], "a withdrawn NDA stops counting at once");
+    ::server::demo::admin(&app.state, id, "micro", "732 829 320 00074", &first.grouped(), true, "30000", None).await.unwrap();
+    let (detail, eligibility) = mission_for(&app, &trainer, &m).await;
+    assert_eq!(detail.facts.nda, None);
+    assert_eq!(detail.facts.awaiting_verification, vec![Paperwork::Nda]);
+    assert_eq!(eligibility.codes(), vec![RefusalCode::NdaNotVerified]);
+    assert!(eligibility.refusals[0].message.contains("attend la vérification de l'équipe"), "{}", eligibility.refusals[0].message);
+    let reply = app.call(&trainer, ApplyToMission::PATH, &[("mission_id", &m), ("message", "")]).await;
+    assert_eq!(reply.status, 422, "the server refuses an unverified NDA too");
+    // Staff find it in their queue and verify it: it counts.
+    let queue: Vec<app::profile::review::QueueItem> =
+        serde_json::from_value(app.call(&staff, app::profile::review::ReviewQueue::PATH, &[]).await.body).unwrap();
+    assert_eq!(queue.iter().find(|q| q.user_id == id).map(|q| q.pending_parts.clone()), Some(vec!["NDA".to_string()]));
+    verify_profile(&app, &staff, id).await;
+    let (detail, eligibility) = mission_for(&app, &trainer, &m).await;
+    assert_eq!(detail.facts.nda, Some(first.clone()));
+    assert!(detail.facts.awaiting_verification.is_empty());
+    assert!(eligibility.can_apply(), "{:?}", eligibility.refusals);
+
+    // Editing the verified NDA: the verified one keeps counting until staff verify the new one.
+    ::server::demo::admin(&app.state, id, "micro", "732 829 320 00074", &second.grouped(), true, "30000", None).await.unwrap();
+    let (detail, eligibility) = mission_for(&app, &trainer, &m).await;
+    assert_eq!(detail.facts.nda, Some(first.clone()));
+    assert_eq!(detail.facts.awaiting_verification, vec![Paperwork::Nda]);
+    assert!(eligibility.can_apply(), "{:?}", eligibility.refusals);
+    let profile: app::profile::MyProfile = serde_json::from_value(app.call(&trainer, app::profile::LoadMyProfile::PATH, &[]).await.body).unwrap();
+    assert_eq!((profile.administrative.nda, profile.administrative.verified_nda), (Some(second.grouped()), Some(first.grouped())));
+    assert_eq!(
+        detail.facts.verification_notes(),
+        vec!["Votre nouveau NDA attend la vérification de l'équipe Mission Formateur : d'ici là, le NDA déjà vérifié reste pris en compte."]
+    );
+    verify_profile(&app, &staff, id).await;
+    let (detail, eligibility) = mission_for(&app, &trainer, &m).await;
+    assert_eq!(detail.facts.nda, Some(second));
+    assert!(detail.facts.awaiting_verification.is_empty());
+    assert!(eligibility.can_apply());
+    let reply = app.call(&trainer, ApplyToMission::PATH, &[("mission_id", &m), ("message", "")]).await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+}
+
+async fn the_micro_social_turnover_counts_once_verified(backend: Backend) {
+    use app::domain::{Paperwork, RefusalCode};
+    let app = spawn_app(backend).await;
+    let staff = app.logged_in(Role::Staff, "equipe@exemple.fr").await;
+    let centre = create_centre(&app, &staff, "FormaPro Lyon", "69003", "40").await;
+    let mission = create_mission(&app, &staff, centre, "Excel CPF", "excel", "presentiel", "69002", "20", "2031-01-05", "debutant").await;
+    let m = mission.to_string();
+    on_db!(&app.db, |pool| sqlx::query("UPDATE missions SET cpf_funded = TRUE WHERE id = $1").bind(mission).execute(pool).await.map(|r| r.rows_affected()))
+        .unwrap();
+    publish(&app, &staff, mission).await;
+
+    // A micro-entrepreneur verified under the ceiling may apply to a CPF mission.
+    let (trainer, id) = app.validated_trainer("micro@exemple.fr", "69003", 30, &["excel"], true, false).await;
+    ::server::demo::take(&app.state, id, "qualiopi", 100).await.unwrap();
+    ::server::demo::take(&app.state, id, "excel", 100).await.unwrap();
+    let (detail, eligibility) = mission_for(&app, &trainer, &m).await;
+    assert!(detail.requirements.cpf_funded);
+    assert!(eligibility.can_apply(), "{:?}", eligibility.refusals);
+    // Tests passed today end before this mission (in 2031) does: warnings, not refusals.
+    assert_eq!(
+        eligibility.warning_codes(),
+        vec![app::domain::WarningCode::QualiopiQcmEndsDuringMission, app::domain::WarningCode::DomainTestEndsDuringMission]
+    );
+    let reply = app.call(&trainer, ApplyToMission::PATH, &[("mission_id", &m), ("message", "")]).await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    // Staff see them next to the applicant.
+    let sm = staff_mission(&app, &staff, mission).await;
+    assert_eq!(sm.applicants.len(), 1);
+    assert!(sm.applicants[0].eligible_now);
+    assert_eq!(sm.applicants[0].warnings.len(), 2);
+    assert!(sm.applicants[0].warnings[0].starts_with("Votre QCM Qualiopi expire le "), "{:?}", sm.applicants[0].warnings);
+
+    // A new turnover over the ceiling waits for staff; the verified declaration keeps counting
+    // meanwhile.
+    ::server::demo::admin(&app.state, id, "micro", "732 829 320 00074", "11 75 41412 75", true, "95000", None).await.unwrap();
+    let (detail, eligibility) = mission_for(&app, &trainer, &m).await;
+    assert_eq!(detail.facts.awaiting_verification, vec![Paperwork::Turnover]);
+    assert!(eligibility.can_apply());
+    verify_profile(&app, &staff, id).await;
+    let (detail, eligibility) = mission_for(&app, &trainer, &m).await;
+    assert!(detail.facts.awaiting_verification.is_empty());
+    assert_eq!(eligibility.codes(), vec![RefusalCode::CpfTurnoverOverCeiling]);
+    assert!(eligibility.refusals[0].message.contains("dépasse le plafond"), "{}", eligibility.refusals[0].message);
+
+    // Leaving the micro-social regime stops the exemption at once.
+    ::server::demo::admin(&app.state, id, "micro", "732 829 320 00074", "11 75 41412 75", true, "30000", None).await.unwrap();
+    verify_profile(&app, &staff, id).await;
+    assert!(mission_for(&app, &trainer, &m).await.1.can_apply());
+    ::server::demo::admin(&app.state, id, "societe", "732 829 320 00074", "11 75 41412 75", false, "30000", None).await.unwrap();
+    let (_, eligibility) = mission_for(&app, &trainer, &m).await;
+    assert_eq!(eligibility.codes(), vec![RefusalCode::CpfQualiopiRequired]);
+    assert!(!eligibility.actions().contains(&app::domain::Action::DeclareTurnover), "a company is not told to declare a turnover");
+
+    let sm = staff_mission(&app, &staff, mission).await;
+    assert!(!sm.applicants[0].eligible_now);
+    assert_eq!(sm.applicants[0].reasons, vec![eligibility.refusals[0].message.clone()]);
+}
+
 on_both_backends!(
     pay_grid_prices_missions_and_overrides_are_kept_in_history,
     trainers_find_missions_near_them,
     the_server_refuses_ineligible_applications_with_the_rules_reasons,
     the_broadcast_reaches_the_right_trainers_once,
     centre_users_see_only_their_centre,
+    only_verified_paperwork_counts_for_eligibility,
+    the_micro_social_turnover_counts_once_verified,
 );
 
 /// Two app nodes on one Postgres run the broadcast at the same moment: one runs it, every
