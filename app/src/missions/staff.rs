@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use super::*;
 use crate::domain::forms::missions::{CeilingForm, MissionForm, RateOverrideForm};
+use crate::domain::forms::ranking::ScoreWeightsForm;
+use crate::domain::ranking::ScoreWeights;
 #[cfg(feature = "ssr")]
 use crate::guard::STAFF;
 use crate::staff::Page;
@@ -32,6 +34,8 @@ pub struct Applicant {
     pub reasons: Vec<String>,
     pub level: Option<String>,
     pub distance_km: Option<i64>,
+    /// Why the applicant ranks where they do: the total and every part.
+    pub score: crate::domain::ranking::Score,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -211,15 +215,31 @@ pub async fn delete_ceiling(valid_from: String) -> Result<(), AppError> {
     .await
 }
 
+#[server]
+pub async fn load_score_weights() -> Result<ScoreWeights, AppError> {
+    guard(STAFF, |caller| async move { Ok(crate::repo::settings::score_weights(&caller.state.db).await?) }).await
+}
+
+/// Sets the weights of the applicants' score (whole numbers from 0 to 100).
+#[server]
+pub async fn save_score_weights(#[server(flatten)] form: ScoreWeightsForm) -> Result<(), AppError> {
+    guard(STAFF, |caller| async move {
+        let weights = ScoreWeights::try_from(form)?;
+        crate::repo::settings::save_score_weights(&caller.state.db, &weights).await?;
+        tracing::info!(by = caller.ctx.user_id, "score weights saved");
+        Ok(())
+    })
+    .await
+}
+
 #[cfg(feature = "ssr")]
 pub mod server {
     //! Staff missions: checks and views over the missions and applications repositories.
 
     use super::*;
     use crate::centres::server::grid_rate;
-    use crate::domain::eligibility::evaluate;
     use crate::domain::forms::missions::{MissionDraft, RateOverride};
-    use crate::domain::ranking::{latest_level, rank, Standing};
+    use crate::domain::ranking::rank;
     use crate::guard::Ctx;
     use crate::infra::db::Db;
     use crate::infra::state::AppState;
@@ -302,39 +322,32 @@ pub mod server {
         })
     }
 
-    /// Applicants, each re-checked against the rules as of today, best first.
+    /// Applicants, each re-checked against the rules as of today and scored, eligible first
+    /// then by score (equals in the order they applied).
     async fn applicants(db: &Db, m: &MissionRow) -> Result<Vec<Applicant>, AppError> {
         let rows = repo::applications::of_mission(db, m.id).await?;
         let settings = repo::settings::rule_settings(db).await?;
-        let requirements = m.requirements();
-        let place = m.place();
+        let weights = repo::settings::score_weights(db).await?;
+        let ids: Vec<i64> = rows.iter().map(|r| r.user_id).collect();
+        let mut judged = crate::missions::best_profiles::server::judge(db, m, &ids, (&settings, &weights, today())).await?;
         let mut out = Vec::new();
         for r in rows {
-            let facts = crate::profile::server::trainer_facts(db, r.user_id).await?;
-            let eligibility = evaluate(&facts, &requirements, today(), &settings);
-            let level = latest_level(&facts.passed_tests, &m.domain_code);
-            let distance = match (place, r.latitude, r.longitude) {
-                (Some(place), Some(lat), Some(lon)) => Some(crate::domain::geo::Point::new(lat, lon).distance_km(place).round() as i64),
-                _ => None,
-            };
-            let standing = Standing { eligible: eligibility.can_apply(), level, distance_km: distance };
-            out.push((
-                standing,
-                Applicant {
-                    user_id: r.user_id,
-                    name: format!("{} {}", r.first_name, r.last_name),
-                    applied_on: paris_date(r.created_at),
-                    status_label: r.status.label().to_string(),
-                    status: r.status,
-                    eligible_now: eligibility.can_apply(),
-                    reasons: eligibility.refusals.iter().map(|x| x.message.clone()).collect(),
-                    level: level.map(|l| l.label().to_string()),
-                    distance_km: distance,
-                },
-            ));
+            let Some(j) = judged.remove(&r.user_id) else { continue };
+            out.push(Applicant {
+                user_id: r.user_id,
+                name: format!("{} {}", r.first_name, r.last_name),
+                applied_on: paris_date(r.created_at),
+                status_label: r.status.label().to_string(),
+                status: r.status,
+                eligible_now: j.eligibility.can_apply(),
+                reasons: j.eligibility.refusals.iter().map(|x| x.message.clone()).collect(),
+                level: j.level.map(|l| l.label().to_string()),
+                distance_km: j.distance_km,
+                score: j.score,
+            });
         }
-        rank(&mut out, |(standing, _)| *standing);
-        Ok(out.into_iter().map(|(_, a)| a).collect())
+        rank(&mut out, |a| (a.eligible_now, a.score.total));
+        Ok(out)
     }
 
     pub async fn save_mission(db: &Db, ctx: &Ctx, (mission_id, centre_id): (i64, i64), form: MissionForm) -> Result<i64, AppError> {

@@ -10,5 +10,6 @@ mod loads;
 mod competence;
 mod missions;
 mod profiles;
+mod ranking;
 mod scale_out;
 mod ssr;
