@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Scale benchmark: fills a SQLite database and a Postgres database with 100,000 trainers, 500
 # centres and 20,000 missions (once; `--fresh` regenerates), then prints p50/p95/p99 of the
-# mission search and of the daily broadcast on each. Uses the optimised server build.
+# mission search, of the daily broadcast and of the staff's best profiles on each. Uses the
+# optimised server build. BENCH_DIR and BENCH_PG_DB choose where the data lives.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -9,7 +10,8 @@ fresh=0
 [ "${1:-}" = "--fresh" ] && fresh=1
 TRAINERS=${TRAINERS:-100000} CENTRES=${CENTRES:-500} MISSIONS=${MISSIONS:-20000}
 PG_BASE=${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}
-PG_URL="${PG_BASE%/*}/mf_bench"
+PG_DB=${BENCH_PG_DB:-mf_bench}
+PG_URL="${PG_BASE%/*}/$PG_DB"
 dir=${BENCH_DIR:-/tmp/mission-formateur-bench}
 mkdir -p "$dir"
 
@@ -23,7 +25,7 @@ run() {
   if [ "$fresh" = 1 ] || [ "$exists" = 0 ]; then
     DATABASE_URL="$url" "$bin" generate --trainers "$TRAINERS" --centres "$CENTRES" --missions "$MISSIONS"
   fi
-  DATABASE_URL="$url" "$bin" bench --searches "${SEARCHES:-300}" --broadcasts "${BROADCASTS:-5}"
+  DATABASE_URL="$url" "$bin" bench --searches "${SEARCHES:-300}" --broadcasts "${BROADCASTS:-5}" --profiles "${PROFILES:-200}"
 }
 
 sqlite_db="$dir/bench.db"
@@ -31,10 +33,10 @@ sqlite_db="$dir/bench.db"
 run SQLite "sqlite://$sqlite_db" "$([ -f "$sqlite_db" ] && echo 1 || echo 0)"
 
 bash scripts/ensure-test-services.sh >/dev/null
-pg_exists=$(psql "$PG_BASE" -tAc "SELECT 1 FROM pg_database WHERE datname = 'mf_bench'" || true)
+pg_exists=$(psql "$PG_BASE" -tAc "SELECT 1 FROM pg_database WHERE datname = '$PG_DB'" || true)
 if [ "$fresh" = 1 ] && [ "$pg_exists" = 1 ]; then
-  psql "$PG_BASE" -qc "DROP DATABASE mf_bench WITH (FORCE)"
+  psql "$PG_BASE" -qc "DROP DATABASE $PG_DB WITH (FORCE)"
   pg_exists=""
 fi
-[ "$pg_exists" = 1 ] || psql "$PG_BASE" -qc "CREATE DATABASE mf_bench"
+[ "$pg_exists" = 1 ] || psql "$PG_BASE" -qc "CREATE DATABASE $PG_DB"
 run Postgres "$PG_URL" "$([ "$pg_exists" = 1 ] && echo 1 || echo 0)"

@@ -46,12 +46,15 @@ enum Command {
         #[arg(long, default_value_t = 20_000)]
         missions: usize,
     },
-    /// Measure the mission search and the daily broadcast on the current data.
+    /// Measure the mission search, the daily broadcast and the best profiles on the current data.
     Bench {
         #[arg(long, default_value_t = 300)]
         searches: usize,
         #[arg(long, default_value_t = 5)]
         broadcasts: usize,
+        /// Missions whose "Meilleurs profils" are computed.
+        #[arg(long, default_value_t = 200)]
+        profiles: usize,
     },
 }
 
@@ -135,7 +138,7 @@ async fn main() -> ExitCode {
             println!("Génération : {trainers} formateurs, {centres} centres, {missions} missions…");
             server::scale::generate(&state, trainers, centres, missions).await
         }
-        Command::Bench { searches, broadcasts } => server::scale::bench(&state, searches, broadcasts).await,
+        Command::Bench { searches, broadcasts, profiles } => server::scale::bench(&state, searches, broadcasts, profiles).await,
         Command::CreateStaff { email, first_name, last_name } => {
             create_staff(&state.db, &email, &first_name, &last_name).await
         }

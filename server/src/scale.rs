@@ -1,14 +1,17 @@
-//! Realistic fake data at scale (`server generate`) and the benchmark of the mission search
-//! and of the daily broadcast on it (`server bench`), which prints latency percentiles.
+//! Realistic fake data at scale (`server generate`) and the benchmark of the mission search, of
+//! the daily broadcast and of the staff's "Meilleurs profils" on it (`server bench`), which
+//! prints latency percentiles.
 
 use std::time::{Duration, Instant};
 
 use app::auth::Role;
 use app::domain::geo::MAX_MOBILITY_KM;
 use app::domain::missions::{Format, GroupKind, ManagementMode, MissionStatus};
+use app::domain::testing::{level_for_score, TestKind};
 use app::domain::ProfileStatus;
 use app::infra::db::Arg;
 use app::infra::state::AppState;
+use app::missions::best_profiles::server::best_profiles;
 use app::missions::server::{broadcast_since, search, SearchParams};
 use app::repo::fixtures::{self, Table};
 use rand::rngs::StdRng;
@@ -43,9 +46,15 @@ pub async fn generate(state: &AppState, trainers: usize, centres: usize, mission
     let now = chrono::Utc::now();
     let today = now.date_naive();
 
-    // Trainers: accounts, profiles (70 % validated), one to three domains each.
+    // Trainers: accounts, profiles (70 % validated), one to three domains each, their tests
+    // (the QCM and the tests of the domains they teach, most passed, some expired or failed),
+    // mother tongues, and for most of them a few past jobs.
     let first_user = next_id(state, Table::Users).await?;
     let (mut users, mut profiles, mut taught) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut attempts, mut spoken, mut jobs) = (Vec::new(), Vec::new(), Vec::new());
+    let tests = fixtures::tests(&state.db).await.map_err(text)?;
+    let qualiopi = tests.iter().find(|t| t.1 == "qualiopi").map(|t| (t.0, t.3));
+    let language_of = |domain: &str| languages.iter().find(|(code, _)| code == domain).and_then(|(_, l)| l.clone());
     for n in 0..trainers {
         let id = first_user + n as i64;
         let (postal, commune) = *places.choose(&mut rng).ok_or("no communes")?;
@@ -92,8 +101,58 @@ pub async fn generate(state: &AppState, trainers: usize, centres: usize, mission
         let how_many = rng.random_range(1..=3);
         let mut mine: Vec<&String> = domains.choose_multiple(&mut rng, how_many).collect();
         mine.sort();
+        // How likely this trainer took each test: validated profiles mostly did.
+        let (qcm_odds, test_odds) = match status {
+            ProfileStatus::Validated => (0.9, 0.75),
+            ProfileStatus::Submitted => (0.5, 0.4),
+            _ => (0.15, 0.1),
+        };
+        if let Some((test_id, months)) = qualiopi {
+            if rng.random_bool(qcm_odds) {
+                attempts.push(attempt(&mut rng, now, id, test_id, months, TestKind::Qualiopi));
+            }
+        }
+        let mut tongues = vec![];
+        if rng.random_bool(0.85) {
+            tongues.push(("fr".to_string(), true));
+        }
         for d in mine {
             taught.push(vec![Arg::Int(id), Arg::Text(d.clone()), Arg::Int(rng.random_range(1..25)), Arg::Text("expert".into())]);
+            if let Some(language) = language_of(d).filter(|l| !tongues.iter().any(|(t, _)| t == l)) {
+                tongues.push((language, rng.random_bool(0.25)));
+            }
+            for (test_id, kind, _, months) in tests.iter().filter(|t| t.2.as_deref() == Some(d.as_str())) {
+                if rng.random_bool(test_odds) {
+                    let kind = TestKind::from_code(kind).unwrap_or(TestKind::Domain);
+                    attempts.push(attempt(&mut rng, now, id, *test_id, *months, kind));
+                }
+            }
+        }
+        for (language, native) in tongues {
+            let cefr = if native { "C2" } else { *["B2", "C1", "C2"].choose(&mut rng).unwrap_or(&"C1") };
+            spoken.push(vec![Arg::Int(id), Arg::Text(language), Arg::Text(cefr.into()), Arg::Bool(native)]);
+        }
+        // Past jobs: none for a fifth of them, else one to four periods.
+        if rng.random_bool(0.8) {
+            let mut start = today - chrono::Duration::days(rng.random_range(365..365 * 30));
+            for _ in 0..rng.random_range(1..=4) {
+                let end = start + chrono::Duration::days(rng.random_range(180..365 * 8));
+                let end = (end < today).then_some(end);
+                jobs.push(vec![
+                    Arg::Int(id),
+                    Arg::Text("Formateur".into()),
+                    Arg::Text("Organisme".into()),
+                    Arg::Date(start),
+                    Arg::OptDate(end),
+                ]);
+                match end {
+                    Some(e) => start = e + chrono::Duration::days(rng.random_range(0..200)),
+                    None => break,
+                }
+                if start >= today {
+                    break;
+                }
+            }
         }
     }
     bulk_insert(state, Table::Users, &["id", "email", "password_hash", "first_name", "last_name", "role", "created_at", "password_changed_at"], users, 1000).await?;
@@ -110,6 +169,22 @@ pub async fn generate(state: &AppState, trainers: usize, centres: usize, mission
     )
     .await?;
     bulk_insert(state, Table::TrainerDomains, &["user_id", "domain_code", "years_experience", "self_level"], taught, 2000).await?;
+    let attempt_count = attempts.len();
+    bulk_insert(
+        state,
+        Table::Attempts,
+        &[
+            "test_id", "user_id", "started_at", "deadline_at", "submitted_at", "question_count", "correct_count", "score_percent", "passed", "level",
+            "valid_until", "retake_from",
+        ],
+        attempts,
+        1000,
+    )
+    .await?;
+    bulk_insert(state, Table::TrainerLanguages, &["user_id", "language_code", "cefr", "mother_tongue"], spoken, 2000).await?;
+    let job_count = jobs.len();
+    bulk_insert(state, Table::Experiences, &["user_id", "role", "organisation", "start_date", "end_date"], jobs, 2000).await?;
+    println!("  {attempt_count} tests passés ou échoués, {job_count} expériences");
     println!("  {trainers} formateurs en {:.1} s", started.elapsed().as_secs_f64());
 
     // Centres.
@@ -204,6 +279,40 @@ pub async fn generate(state: &AppState, trainers: usize, centres: usize, mission
     Ok(())
 }
 
+/// One submitted attempt of a generated trainer, taken in the last 14 months: passed 85 % of
+/// the time (the level from the score, as the tests place it), else failed with a retake delay.
+fn attempt(rng: &mut StdRng, now: chrono::DateTime<chrono::Utc>, user: i64, test: i64, validity_months: i64, kind: TestKind) -> Vec<Arg> {
+    let submitted = now - chrono::Duration::minutes(rng.random_range(60..60 * 24 * 420));
+    let day = submitted.date_naive();
+    let passed = rng.random_bool(0.85);
+    let score: u32 = if passed { rng.random_range(if kind == TestKind::Qualiopi { 70 } else { 50 }..=100) } else { rng.random_range(10..50) };
+    let level = match (passed, kind) {
+        (false, _) | (_, TestKind::Qualiopi) => None,
+        (true, TestKind::Language) => Some(match score {
+            0..55 => "B1",
+            55..70 => "B2",
+            70..85 => "C1",
+            _ => "C2",
+        }
+        .to_string()),
+        (true, _) => Some(level_for_score(score).code().to_string()),
+    };
+    vec![
+        Arg::Int(test),
+        Arg::Int(user),
+        Arg::Time(submitted - chrono::Duration::minutes(25)),
+        Arg::Time(submitted + chrono::Duration::minutes(5)),
+        Arg::Time(submitted),
+        Arg::Int(20),
+        Arg::Int(i64::from(score) / 5),
+        Arg::Int(i64::from(score)),
+        Arg::Bool(passed),
+        Arg::OptText(level),
+        Arg::OptDate(passed.then(|| app::domain::testing::valid_until(day, validity_months as u32))),
+        Arg::OptDate((!passed).then(|| day + chrono::Duration::days(7))),
+    ]
+}
+
 fn percentiles(mut samples: Vec<Duration>) -> String {
     samples.sort();
     let pick = |p: f64| {
@@ -213,7 +322,7 @@ fn percentiles(mut samples: Vec<Duration>) -> String {
     format!("p50 {:.1} ms · p95 {:.1} ms · p99 {:.1} ms · max {:.1} ms ({} mesures)", pick(0.50), pick(0.95), pick(0.99), pick(1.0), samples.len())
 }
 
-pub async fn bench(state: &AppState, searches: usize, broadcasts: usize) -> Res<()> {
+pub async fn bench(state: &AppState, searches: usize, broadcasts: usize, profiles: usize) -> Res<()> {
     let mut rng = StdRng::seed_from_u64(7);
     let counts = fixtures::sizes(&state.db).await.map_err(text)?;
     println!("Base {} : {} formateurs, {} centres, {} missions", state.db.backend_name(), counts.0, counts.1, counts.2);
@@ -260,5 +369,30 @@ pub async fn bench(state: &AppState, searches: usize, broadcasts: usize) -> Res<
     }
     println!("Diffusion quotidienne (100 nouvelles missions par passage) : {}", percentiles(samples));
     println!("  passages : {}", summary.join(" ; "));
+
+    // "Meilleurs profils" of published missions of the tested domains (elsewhere nobody can
+    // be eligible), as staff open them.
+    let missions = fixtures::published_tested_missions(&state.db).await.map_err(text)?;
+    if missions.is_empty() {
+        return Err("aucune mission publiée d'un domaine testé".into());
+    }
+    println!("Plan du préfiltre des meilleurs profils : {}", fixtures::explain_best_profiles(&state.db).await.map_err(text)?);
+    for id in missions.choose_multiple(&mut rng, 10) {
+        best_profiles(&state.db, *id).await.map_err(text)?;
+    }
+    let (mut samples, mut listed, mut full) = (Vec::new(), 0, 0);
+    for id in missions.choose_multiple(&mut rng, profiles) {
+        let t = Instant::now();
+        let list = best_profiles(&state.db, *id).await.map_err(text)?;
+        samples.push(t.elapsed());
+        listed += list.profiles.len();
+        full += usize::from(list.profiles.len() == app::missions::best_profiles::BEST_PROFILES);
+    }
+    let n = samples.len().max(1);
+    println!(
+        "Meilleurs profils (20 premiers, {n} missions) : {} ; {} profils en moyenne, liste complète pour {full} missions",
+        percentiles(samples),
+        listed / n
+    );
     Ok(())
 }

@@ -310,10 +310,16 @@ pub async fn result_view(db: &Db, ctx: &Ctx, attempt_id: i64) -> Result<ResultVi
 
 /// What the eligibility rules read of a trainer's tests.
 pub async fn results_for_rules(db: &Db, user_id: i64) -> Result<(Option<QcmPass>, Vec<PassedTest>, Vec<RetakeDelay>), AppError> {
+    Ok(results_from(repo::submitted_results(db, user_id).await?))
+}
+
+/// The one conversion of one trainer's submitted attempts (oldest first) into what the rules
+/// read: the last passed QCM, the passed tests with their level and score, the retake delays.
+pub fn results_from(rows: impl IntoIterator<Item = repo::SubmittedResult>) -> (Option<QcmPass>, Vec<PassedTest>, Vec<RetakeDelay>) {
     let mut qcm: Option<QcmPass> = None;
     let mut passed = Vec::new();
     let mut delays = Vec::new();
-    for row in repo::submitted_results(db, user_id).await? {
+    for row in rows {
         let taken_on = row.submitted_at.with_timezone(&chrono_tz::Europe::Paris).date_naive();
         let test_ref = match (row.kind, &row.domain_code) {
             (TestKind::Qualiopi, _) => TestRef::QualiopiQcm,
@@ -334,10 +340,11 @@ pub async fn results_for_rules(db: &Db, user_id: i64) -> Result<(Option<QcmPass>
                     CompetenceLevel::parse(l).map(TestLevel::Competence).ok().or_else(|| Cefr::parse(l).map(TestLevel::Language).ok())
                 });
                 if let Some(level) = level {
-                    passed.push(PassedTest { domain_code, level, taken_on, valid_until });
+                    let score_percent = row.score_percent.and_then(|p| u8::try_from(p.clamp(0, 100)).ok());
+                    passed.push(PassedTest { domain_code, level, taken_on, valid_until, score_percent });
                 }
             }
         }
     }
-    Ok((qcm, passed, delays))
+    (qcm, passed, delays)
 }

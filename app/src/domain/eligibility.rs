@@ -85,6 +85,7 @@ pub struct PassedTest {
     pub level: TestLevel,
     pub taken_on: NaiveDate,
     pub valid_until: NaiveDate,
+    #[serde(default)] pub score_percent: Option<u8>,
 }
 
 /// The last passed Qualiopi QCM.

@@ -43,7 +43,7 @@ fn ready_trainer() -> TrainerFacts {
 
 /// A pass valid one year, the default validity of competence tests.
 fn pass(domain: &str, level: TestLevel, taken_on: NaiveDate) -> PassedTest {
-    PassedTest { domain_code: domain.into(), level, taken_on, valid_until: crate::domain::dates::add_months(taken_on, 12) }
+    PassedTest { domain_code: domain.into(), level, taken_on, valid_until: crate::domain::dates::add_months(taken_on, 12), score_percent: None }
 }
 
 fn mission(domain: DomainRef, learners: LearnerLevel) -> MissionRequirements {

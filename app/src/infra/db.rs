@@ -102,6 +102,7 @@ pub enum Arg {
     OptText(Option<String>),
     OptFloat(Option<f64>),
     OptTime(Option<DateTime<Utc>>),
+    OptDate(Option<NaiveDate>),
 }
 
 /// Binds one `Arg` to a query of any backend.
@@ -118,6 +119,7 @@ macro_rules! bind_arg {
             $crate::infra::db::Arg::OptText(v) => $query.bind(v.clone()),
             $crate::infra::db::Arg::OptFloat(v) => $query.bind(*v),
             $crate::infra::db::Arg::OptTime(v) => $query.bind(*v),
+            $crate::infra::db::Arg::OptDate(v) => $query.bind(*v),
         }
     };
 }

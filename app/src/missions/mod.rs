@@ -3,6 +3,7 @@
 
 #[cfg(feature = "ssr")]
 pub mod broadcast;
+pub mod best_profiles;
 pub mod centre;
 pub mod eligibility_view;
 #[cfg(feature = "ssr")]

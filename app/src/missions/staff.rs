@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 use super::*;
 use crate::domain::forms::missions::{CeilingForm, MissionForm, ProposalDeadline, ProposalForm, RateOverrideForm};
 use crate::domain::missions::ProposalStatus;
+use crate::domain::forms::ranking::ScoreWeightsForm;
+use crate::domain::ranking::ScoreWeights;
 #[cfg(feature = "ssr")]
 use crate::guard::STAFF;
 use crate::staff::Page;
@@ -36,6 +38,8 @@ pub struct Applicant {
     pub warnings: Vec<String>,
     pub level: Option<String>,
     pub distance_km: Option<i64>,
+    /// Why the applicant ranks where they do: the total and every part.
+    pub score: crate::domain::ranking::Score,
 }
 
 /// A proposal as staff follow it.
@@ -243,6 +247,23 @@ pub async fn delete_ceiling(valid_from: String) -> Result<(), AppError> {
     .await
 }
 
+#[server]
+pub async fn load_score_weights() -> Result<ScoreWeights, AppError> {
+    guard(STAFF, |caller| async move { Ok(crate::repo::settings::score_weights(&caller.state.db).await?) }).await
+}
+
+/// Sets the weights of the applicants' score (whole numbers from 0 to 100).
+#[server]
+pub async fn save_score_weights(#[server(flatten)] form: ScoreWeightsForm) -> Result<(), AppError> {
+    guard(STAFF, |caller| async move {
+        let weights = ScoreWeights::try_from(form)?;
+        crate::repo::settings::save_score_weights(&caller.state.db, &weights).await?;
+        tracing::info!(by = caller.ctx.user_id, "score weights saved");
+        Ok(())
+    })
+    .await
+}
+
 #[cfg(feature = "ssr")]
 pub mod server {
     //! Staff missions: checks and views over the missions and applications repositories.
@@ -251,7 +272,7 @@ pub mod server {
     use crate::centres::server::grid_rate;
     use crate::domain::eligibility::evaluate;
     use crate::domain::forms::missions::{MissionDraft, RateOverride};
-    use crate::domain::ranking::{latest_level, rank, Standing};
+    use crate::domain::ranking::rank;
     use crate::guard::Ctx;
     use crate::infra::db::Db;
     use crate::infra::state::AppState;
@@ -374,44 +395,42 @@ pub mod server {
             let who = e.actor.unwrap_or_else(|| "automatique".into());
             lines.push((e.at, HistoryLine { at: paris_datetime(e.at), what, who }));
         }
+        for i in repo::invitations::invitations_of(db, mission_id).await? {
+            let what = format!("Invitation à postuler — {} {}", i.first_name, i.last_name);
+            let who = i.invited_by.unwrap_or_else(|| "—".into());
+            lines.push((i.invited_at, HistoryLine { at: paris_datetime(i.invited_at), what, who }));
+        }
         lines.sort_by_key(|(at, _)| *at);
         Ok(lines.into_iter().map(|(_, l)| l).collect())
     }
 
-    /// Applicants, each re-checked against the rules as of today, best first.
+    /// Applicants, each re-checked against the rules as of today and scored, eligible first
+    /// then by score (equals in the order they applied).
     async fn applicants(db: &Db, m: &MissionRow) -> Result<Vec<Applicant>, AppError> {
         let rows = repo::applications::of_mission(db, m.id).await?;
         let settings = repo::settings::rule_settings(db).await?;
-        let requirements = m.requirements();
-        let place = m.place();
+        let weights = repo::settings::score_weights(db).await?;
+        let ids: Vec<i64> = rows.iter().map(|r| r.user_id).collect();
+        let mut judged = crate::missions::best_profiles::server::judge(db, m, &ids, (&settings, &weights, today())).await?;
         let mut out = Vec::new();
         for r in rows {
-            let facts = crate::profile::server::trainer_facts(db, r.user_id).await?;
-            let eligibility = evaluate(&facts, &requirements, today(), &settings);
-            let level = latest_level(&facts.passed_tests, &m.domain_code);
-            let distance = match (place, r.latitude, r.longitude) {
-                (Some(place), Some(lat), Some(lon)) => Some(crate::domain::geo::Point::new(lat, lon).distance_km(place).round() as i64),
-                _ => None,
-            };
-            let standing = Standing { eligible: eligibility.can_apply(), level, distance_km: distance };
-            out.push((
-                standing,
-                Applicant {
-                    user_id: r.user_id,
-                    name: format!("{} {}", r.first_name, r.last_name),
-                    applied_on: paris_date(r.created_at),
-                    status_label: r.status.label().to_string(),
-                    status: r.status,
-                    eligible_now: eligibility.can_apply(),
-                    reasons: eligibility.refusals.iter().map(|x| x.message.clone()).collect(),
-                    warnings: eligibility.warnings.iter().map(|x| x.message.clone()).collect(),
-                    level: level.map(|l| l.label().to_string()),
-                    distance_km: distance,
-                },
-            ));
+            let Some(j) = judged.remove(&r.user_id) else { continue };
+            out.push(Applicant {
+                user_id: r.user_id,
+                name: format!("{} {}", r.first_name, r.last_name),
+                applied_on: paris_date(r.created_at),
+                status_label: r.status.label().to_string(),
+                status: r.status,
+                eligible_now: j.eligibility.can_apply(),
+                reasons: j.eligibility.refusals.iter().map(|x| x.message.clone()).collect(),
+                warnings: j.eligibility.warnings.iter().map(|x| x.message.clone()).collect(),
+                level: j.level.map(|l| l.label().to_string()),
+                distance_km: j.distance_km,
+                score: j.score,
+            });
         }
-        rank(&mut out, |(standing, _)| *standing);
-        Ok(out.into_iter().map(|(_, a)| a).collect())
+        rank(&mut out, |a| (a.eligible_now, a.score.total));
+        Ok(out)
     }
 
     pub async fn save_mission(db: &Db, ctx: &Ctx, (mission_id, centre_id): (i64, i64), form: MissionForm) -> Result<i64, AppError> {

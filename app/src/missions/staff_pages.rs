@@ -4,11 +4,14 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
+use super::best_profiles::{best_profiles, BestProfilesSection, InviteTrainer, ScoreView};
 use super::staff::*;
 use crate::auth::Role;
 use crate::components::form::{error_of, CheckedForm, Field, FormAlert, FormState, SelectField, Submit};
 use crate::components::{ErrorPanel, Loaded, PageTitle, RequireRole};
 use crate::domain::forms::missions::{MissionDraft, RateOverride};
+use crate::domain::forms::ranking::ScoreWeightsForm;
+use crate::domain::ranking::ScoreWeights;
 use crate::domain::missions::{ApplicationStatus, Format, GroupKind, MissionStatus, ProposalStatus, DEFAULT_PROPOSAL_HOURS, MAX_PROPOSAL_HOURS};
 use crate::domain::{french_date, LearnerLevel, NativeRequirement, RuleSettings, TurnoverCeiling};
 use crate::error::AppError;
@@ -161,6 +164,11 @@ pub fn StaffMissionPage() -> impl IntoView {
         |(id, ..)| async move { if id == 0 { Ok(None) } else { load_staff_mission(id).await.map(Some) } },
     );
     let form = Resource::new(|| (), |_| load_mission_form());
+    let invite = ServerAction::<InviteTrainer>::new();
+    let best = Resource::new(
+        move || (id.get(), status.version().get(), choice.propose.version().get(), invite.version().get()),
+        |(id, ..)| async move { if id == 0 { Ok(None) } else { best_profiles(id).await.map(Some) } },
+    );
     view! {
         <PageTitle text="Mission"/>
         <RequireRole role=Role::Staff>
@@ -169,7 +177,8 @@ pub fn StaffMissionPage() -> impl IntoView {
                 {move || match (data.get(), form.get()) {
                     (Some(Err(e)), _) | (_, Some(Err(e))) => Some(view! { <ErrorPanel error=e/> }.into_any()),
                     (Some(Ok(mission)), Some(Ok(form))) => Some(view! {
-                        <MissionEditor mission form preset_centre=preset_centre.get_untracked() save status rate choice/>
+                        <MissionEditor mission=mission.clone() form preset_centre=preset_centre.get_untracked() save status rate choice/>
+                        {mission.map(|m| view! { <BestProfilesSection mission_id=m.id data=best invite/> })}
                     }.into_any()),
                     _ => None,
                 }}
@@ -371,14 +380,14 @@ fn MissionManagement(
                 view! { <p class="empty small">"Aucune candidature pour l'instant."</p> }.into_any()
             } else {
                 view! {
-                    <table class="table">
-                        <thead><tr><th scope="col">"Formateur"</th><th scope="col">"Niveau testé"</th><th scope="col">"Distance"</th><th scope="col">"Éligible aujourd'hui"</th><th scope="col">"Statut"</th><th></th></tr></thead>
+                    <p class="muted small">"Classées : éligibles aujourd'hui d'abord, puis par score (poids réglables dans les réglages des règles)."</p>
+                    <table class="table ranking">
+                        <thead><tr><th scope="col">"Formateur"</th><th scope="col">"Score"</th><th scope="col">"Éligible aujourd'hui"</th><th scope="col">"Statut"</th><th></th></tr></thead>
                         <tbody>
                             {mission.applicants.into_iter().map(|a| view! {
                                 <tr>
                                     <td data-label="Formateur"><a href=format!("/equipe/profils/{}", a.user_id)>{a.name.clone()}</a><br/><small class="muted">{format!("le {}", a.applied_on)}</small></td>
-                                    <td data-label="Niveau testé">{a.level.clone().unwrap_or_else(|| "—".into())}</td>
-                                    <td data-label="Distance">{a.distance_km.map(|d| format!("{d} km")).unwrap_or_else(|| "—".into())}</td>
+                                    <td data-label="Score"><ScoreView score=a.score.clone()/></td>
                                     <td data-label="Éligible aujourd'hui">{if a.eligible_now { view! { <span class="badge badge-ok">"Oui"</span> }.into_any() } else { view! {
                                         <span class="badge badge-warn">"Non"</span>
                                         <ul class="reasons small">{a.reasons.iter().map(|r| view! { <li>{r.clone()}</li> }).collect::<Vec<_>>()}</ul>
@@ -467,11 +476,58 @@ pub fn RulesPage() -> impl IntoView {
     let save = ServerAction::<SaveCeiling>::new();
     let delete = ServerAction::<DeleteCeiling>::new();
     let data = Resource::new(move || (save.version().get(), delete.version().get()), |_| load_rule_settings());
+    let save_weights = ServerAction::<SaveScoreWeights>::new();
+    let weights = Resource::new(move || save_weights.version().get(), |_| load_score_weights());
     view! {
         <PageTitle text="Réglages des règles"/>
         <RequireRole role=Role::Staff>
             <Rules save delete data/>
+            <Weights save=save_weights data=weights/>
         </RequireRole>
+    }
+}
+
+/// The weights of the applicants' score, each part explained with its default.
+#[component]
+fn Weights(save: ServerAction<SaveScoreWeights>, data: Resource<Result<ScoreWeights, AppError>>) -> impl IntoView {
+    let form = FormState::new(save);
+    let d = ScoreWeights::default();
+    view! {
+        <section class="panel" id="poids">
+            <h2>"Classement des candidats"</h2>
+            <p class="muted">
+                "Les candidats éligibles passent d'abord, puis le score les départage. Chaque partie du score rapporte au plus son poids "
+                "(un nombre entier de 0 à 100 ; 0 l'ignore) ; la page de la mission montre le détail de chaque partie."
+            </p>
+            {move || matches!(save.value().get(), Some(Ok(()))).then(|| view! { <div class="alert alert-success" role="status"><p>"Poids enregistrés."</p></div> })}
+            <Loaded resource=data let:weights>
+                <CheckedForm state=form check=|a: &SaveScoreWeights| ScoreWeights::try_from(a.form.clone()).map(drop) attr:class="form narrow-form">
+                    <FormAlert error=form.alert()/>
+                    {
+                        let typed = ScoreWeightsForm::from_weights(&weights);
+                        view! {
+                            <Field label="Niveau testé dans le domaine" name="level" kind="number" required=true value=typed.level
+                                hint="Notions : 0, Expert + : tout ; A1 : 0, C2 : tout. La mesure de compétence de la plateforme." error=form.field("level")/>
+                            <Field label="Score au test" name="test_score" kind="number" required=true value=typed.test_score
+                                hint="La part de bonnes réponses : départage deux formateurs de même niveau." error=form.field("test_score")/>
+                            <Field label="Fraîcheur du test" name="freshness" kind="number" required=true value=typed.freshness
+                                hint="La part de la validité du test qui reste." error=form.field("freshness")/>
+                            <Field label="Distance (missions en présentiel)" name="distance" kind="number" required=true value=typed.distance
+                                hint="Tout au lieu de la mission, 0 au bord du rayon que le formateur a choisi." error=form.field("distance")/>
+                            <Field label="Expérience professionnelle" name="experience" kind="number" required=true value=typed.experience
+                                hint="Les années du PARCOURS, tout à partir de 10 ans." error=form.field("experience")/>
+                            <Field label="Adéquation linguistique (missions de langue)" name="language" kind="number" required=true value=typed.language
+                                hint="Moitié pour un niveau CECRL au-dessus de celui demandé, moitié pour une langue maternelle conforme à la mission." error=form.field("language")/>
+                        }
+                    }
+                    <Submit label="Enregistrer les poids" pending=save.pending()/>
+                </CheckedForm>
+            </Loaded>
+            <p class="muted small">{format!(
+                "Valeurs par défaut : niveau {}, score au test {}, fraîcheur {}, distance {}, expérience {}, langue {}.",
+                d.level, d.test_score, d.freshness, d.distance, d.experience, d.language
+            )}</p>
+        </section>
     }
 }
 

@@ -1,6 +1,8 @@
 //! Profile operations behind the server functions: profile views assembled from repository
 //! rows, each part saved after its typed form, submission, and what the eligibility rules read.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 
 use super::*;
@@ -303,6 +305,30 @@ pub async fn trainer_facts(db: &Db, user_id: i64) -> Result<TrainerFacts, AppErr
     let row = profiles::row(db, user_id).await?;
     let mother_tongues = if row.is_some() { profiles::mother_tongues(db, user_id).await? } else { Vec::new() };
     Ok(facts_from(row.as_ref(), mother_tongues, results))
+}
+
+/// The facts of many trainers at once (staff ranking), with their profile rows: one statement
+/// per table and 500 trainers, each trainer converted by `facts_from` like a single one.
+pub async fn trainer_facts_of(db: &Db, users: &[i64]) -> Result<HashMap<i64, (Option<ProfileRow>, TrainerFacts)>, AppError> {
+    let mut rows: HashMap<i64, ProfileRow> = profiles::rows_of(db, users).await?.into_iter().map(|r| (r.user_id, r)).collect();
+    let mut tongues: HashMap<i64, Vec<String>> = HashMap::new();
+    for (user_id, language) in profiles::mother_tongues_of(db, users).await? {
+        tongues.entry(user_id).or_default().push(language);
+    }
+    let mut results: HashMap<i64, Vec<crate::repo::competence::SubmittedResult>> = HashMap::new();
+    for result in crate::repo::competence::submitted_results_of(db, users).await? {
+        results.entry(result.user_id).or_default().push(result);
+    }
+    Ok(users
+        .iter()
+        .map(|id| {
+            let row = rows.remove(id);
+            let mother_tongues = if row.is_some() { tongues.remove(id).unwrap_or_default() } else { Vec::new() };
+            let tests = crate::competence::server::results_from(results.remove(id).unwrap_or_default());
+            let facts = facts_from(row.as_ref(), mother_tongues, tests);
+            (*id, (row, facts))
+        })
+        .collect())
 }
 
 /// The one conversion from stored rows to what the rules read (single trainers and batches).

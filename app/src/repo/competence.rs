@@ -10,9 +10,9 @@ use crate::domain::testing::{join_ids, parse_ids, BankFile, BankQuestion, Outcom
 use crate::domain::forms::competence::TestSettings;
 use crate::domain::Cefr;
 use crate::guard::Ctx;
-use crate::infra::db::Db;
+use crate::infra::db::{Arg, Db};
 use crate::infra::time::now;
-use crate::{on_db, write_tx};
+use crate::{fetch_all_with, on_db, write_tx};
 
 // ---------------------------------------------------------------------------------------------
 // Tests
@@ -599,27 +599,39 @@ pub async fn record_score(db: &Db, attempt_id: i64, score: &AttemptScore<'_>) ->
 /// A submitted attempt, as the eligibility rules read it.
 #[derive(sqlx::FromRow)]
 pub struct SubmittedResult {
+    pub user_id: i64,
     pub kind: TestKind,
     pub domain_code: Option<String>,
     pub code: String,
     pub submitted_at: DateTime<Utc>,
     pub passed: bool,
     pub level: Option<String>,
+    pub score_percent: Option<i64>,
     pub valid_until: Option<NaiveDate>,
     pub retake_from: Option<NaiveDate>,
 }
 
+const SUBMITTED_SELECT: &str = "SELECT a.user_id, t.kind, t.domain_code, t.code, a.submitted_at, a.passed, a.level, a.score_percent,
+    a.valid_until, a.retake_from FROM attempts a JOIN tests t ON t.id = a.test_id";
+
 /// Every submitted attempt of a trainer, oldest first (the trainer's own facts, or staff
 /// reviewing them: the server function's guard checked who asks).
 pub async fn submitted_results(db: &Db, user_id: i64) -> Result<Vec<SubmittedResult>, sqlx::Error> {
-    on_db!(db, |pool| {
-        sqlx::query_as(
-            "SELECT t.kind, t.domain_code, t.code, a.submitted_at, a.passed, a.level, a.valid_until, a.retake_from
-             FROM attempts a JOIN tests t ON t.id = a.test_id
-             WHERE a.user_id = $1 AND a.submitted_at IS NOT NULL ORDER BY a.submitted_at",
-        )
-        .bind(user_id)
-        .fetch_all(pool)
-        .await
-    })
+    let sql = format!("{SUBMITTED_SELECT} WHERE a.user_id = $1 AND a.submitted_at IS NOT NULL ORDER BY a.submitted_at");
+    on_db!(db, |pool| sqlx::query_as(&sql).bind(user_id).fetch_all(pool).await)
+}
+
+/// The submitted attempts of many trainers (staff ranking), oldest first for each.
+pub async fn submitted_results_of(db: &Db, users: &[i64]) -> Result<Vec<SubmittedResult>, sqlx::Error> {
+    let mut out = Vec::new();
+    for chunk in users.chunks(500) {
+        let holders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "{SUBMITTED_SELECT} WHERE a.user_id IN ({}) AND a.submitted_at IS NOT NULL ORDER BY a.user_id, a.submitted_at",
+            holders.join(", ")
+        );
+        let args: Vec<Arg> = chunk.iter().map(|id| Arg::Int(*id)).collect();
+        out.extend(fetch_all_with!(db, SubmittedResult, &sql, &args)?);
+    }
+    Ok(out)
 }

@@ -47,6 +47,10 @@ pub enum Table {
     TrainerDomains,
     Centres,
     Missions,
+    TrainerLanguages,
+    Attempts,
+    Experiences,
+    Applications,
 }
 
 impl Table {
@@ -57,6 +61,10 @@ impl Table {
             Table::TrainerDomains => "trainer_domains",
             Table::Centres => "centres",
             Table::Missions => "missions",
+            Table::TrainerLanguages => "trainer_languages",
+            Table::Attempts => "attempts",
+            Table::Experiences => "experiences",
+            Table::Applications => "applications",
         }
     }
 }
@@ -87,6 +95,13 @@ pub async fn bump_sequence(db: &Db, table: Table) -> Result<(), sqlx::Error> {
 /// Every domain code, and the language of language domains.
 pub async fn domains(db: &Db) -> Result<Vec<(String, Option<String>)>, sqlx::Error> {
     on_db!(db, |pool| sqlx::query_as("SELECT code, language FROM domains").fetch_all(pool).await)
+}
+
+/// The active tests as (id, kind code, domain code, validity in months).
+pub async fn tests(db: &Db) -> Result<Vec<(i64, String, Option<String>, i64)>, sqlx::Error> {
+    on_db!(db, |pool| {
+        sqlx::query_as("SELECT id, kind, domain_code, CAST(validity_months AS BIGINT) FROM tests WHERE active = TRUE ORDER BY id").fetch_all(pool).await
+    })
 }
 
 /// Counts everything generated so far as already broadcast.
@@ -145,6 +160,32 @@ pub async fn explain_search(db: &Db) -> Result<String, sqlx::Error> {
     })
 }
 
+/// The query plan of the best profiles' prefilter for an on-site Excel mission, on one line.
+pub async fn explain_best_profiles(db: &Db) -> Result<String, sqlx::Error> {
+    let sql = format!(
+        "SELECT a.user_id, a.submitted_at, a.level, a.score_percent, a.valid_until, p.latitude, p.longitude, p.mobility_km
+         FROM tests t
+         JOIN attempts a ON a.test_id = t.id AND a.passed = TRUE AND a.valid_until >= '2026-06-01'
+         JOIN trainer_profiles p ON p.user_id = a.user_id
+         JOIN users u ON u.id = a.user_id
+         WHERE t.domain_code = 'excel' AND a.submitted_at IS NOT NULL AND p.status = '{}' AND p.accepts_onsite = TRUE AND u.deleted_at IS NULL
+           AND NOT EXISTS (SELECT 1 FROM applications ap WHERE ap.mission_id = 1 AND ap.user_id = a.user_id)
+           AND p.latitude BETWEEN 44.0 AND 47.5 AND p.longitude BETWEEN 2.3 AND 7.4",
+        ProfileStatus::Validated.code()
+    );
+    db.count_statement();
+    Ok(match db.pool() {
+        Pool::Sqlite(pool) => {
+            let rows: Vec<(i64, i64, i64, String)> = sqlx::query_as(&format!("EXPLAIN QUERY PLAN {sql}")).fetch_all(pool).await?;
+            rows.into_iter().map(|r| r.3).collect::<Vec<_>>().join(" | ")
+        }
+        Pool::Postgres(pool) => {
+            let rows: Vec<(String,)> = sqlx::query_as(&format!("EXPLAIN {sql}")).fetch_all(pool).await?;
+            rows.into_iter().map(|r| r.0.trim().to_string()).collect::<Vec<_>>().join(" | ")
+        }
+    })
+}
+
 /// Validated trainers who gave their place.
 pub async fn located_validated_trainers(db: &Db) -> Result<Vec<i64>, sqlx::Error> {
     on_db!(db, |pool| {
@@ -152,6 +193,19 @@ pub async fn located_validated_trainers(db: &Db) -> Result<Vec<i64>, sqlx::Error
             .bind(ProfileStatus::Validated)
             .fetch_all(pool)
             .await
+    })
+}
+
+/// Published missions of the domains that have a test (others have no eligible trainer).
+pub async fn published_tested_missions(db: &Db) -> Result<Vec<i64>, sqlx::Error> {
+    on_db!(db, |pool| {
+        sqlx::query_scalar(
+            "SELECT m.id FROM missions m WHERE m.status = $1 AND m.domain_code IN (SELECT domain_code FROM tests WHERE domain_code IS NOT NULL)
+             ORDER BY m.id",
+        )
+        .bind(MissionStatus::Published)
+        .fetch_all(pool)
+        .await
     })
 }
 

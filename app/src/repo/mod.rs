@@ -12,6 +12,7 @@ pub mod competence;
 pub mod documents;
 pub mod emails;
 pub mod fixtures;
+pub mod invitations;
 pub mod missions;
 pub mod notifications;
 pub mod profiles;

@@ -11,12 +11,12 @@ use crate::domain::forms::profile::{
 use crate::domain::{Cefr, LegalStatus};
 use crate::geo::Commune;
 use crate::guard::Ctx;
-use crate::infra::db::Db;
+use crate::infra::db::{Arg, Db};
 use crate::infra::time::now;
 use crate::profile::{Diploma, DomainOption, Experience, PartCheck, TaughtDomain};
 use crate::repo::audit::{self, AuditAction};
 use crate::repo::documents::{self, DocumentRow};
-use crate::{on_db, write_tx};
+use crate::{fetch_all_with, on_db, write_tx};
 
 /// Creates the caller's (empty) profile row if it does not exist yet.
 pub async fn ensure_own(db: &Db, ctx: &Ctx) -> Result<(), sqlx::Error> {
@@ -187,6 +187,48 @@ pub async fn mother_tongues(db: &Db, user_id: i64) -> Result<Vec<String>, sqlx::
             .fetch_all(pool)
             .await
     })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Many trainers at once (staff ranking): one statement per 500 trainers and table
+
+fn in_list(chunk: &[i64]) -> (String, Vec<Arg>) {
+    let holders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+    (holders.join(", "), chunk.iter().map(|id| Arg::Int(*id)).collect())
+}
+
+/// The profile rows of these trainers (the same select as `row`, for many users).
+pub async fn rows_of(db: &Db, users: &[i64]) -> Result<Vec<ProfileRow>, sqlx::Error> {
+    let mut out = Vec::new();
+    for chunk in users.chunks(500) {
+        let (holders, args) = in_list(chunk);
+        let sql = PROFILE_SELECT.replace("p.user_id = $1", &format!("p.user_id IN ({holders})"));
+        debug_assert!(sql.contains(" IN ("), "PROFILE_SELECT filters on p.user_id = $1");
+        out.extend(fetch_all_with!(db, ProfileRow, &sql, &args)?);
+    }
+    Ok(out)
+}
+
+/// (user id, language code) of these trainers' mother tongues.
+pub async fn mother_tongues_of(db: &Db, users: &[i64]) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    let mut out = Vec::new();
+    for chunk in users.chunks(500) {
+        let (holders, args) = in_list(chunk);
+        let sql = format!("SELECT user_id, language_code FROM trainer_languages WHERE mother_tongue = TRUE AND user_id IN ({holders})");
+        out.extend(fetch_all_with!(db, (i64, String), &sql, &args)?);
+    }
+    Ok(out)
+}
+
+/// (user id, start, end) of these trainers' experiences.
+pub async fn experience_periods_of(db: &Db, users: &[i64]) -> Result<Vec<(i64, NaiveDate, Option<NaiveDate>)>, sqlx::Error> {
+    let mut out = Vec::new();
+    for chunk in users.chunks(500) {
+        let (holders, args) = in_list(chunk);
+        let sql = format!("SELECT user_id, start_date, end_date FROM experiences WHERE user_id IN ({holders})");
+        out.extend(fetch_all_with!(db, (i64, NaiveDate, Option<NaiveDate>), &sql, &args)?);
+    }
+    Ok(out)
 }
 
 // ---------------------------------------------------------------------------------------------

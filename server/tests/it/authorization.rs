@@ -92,6 +92,14 @@ fn catalogue() -> Vec<(&'static str, Vec<(&'static str, &'static str)>, Access)>
         (LoadRuleSettings::PATH, vec![], Access::Staff),
         (SaveCeiling::PATH, vec![("valid_from", "2027-01-01"), ("amount", "90000")], Access::Staff),
         (DeleteCeiling::PATH, vec![("valid_from", "2027-01-01")], Access::Staff),
+        (LoadScoreWeights::PATH, vec![], Access::Staff),
+        (
+            SaveScoreWeights::PATH,
+            vec![("level", "30"), ("test_score", "15"), ("freshness", "10"), ("distance", "20"), ("experience", "15"), ("language", "10")],
+            Access::Staff,
+        ),
+        (app::missions::best_profiles::BestProfiles::PATH, vec![("mission_id", "1")], Access::Staff),
+        (app::missions::best_profiles::InviteTrainer::PATH, vec![("mission_id", "1"), ("user_id", "1")], Access::Staff),
         (LoadMyProfile::PATH, vec![], Access::Trainer),
         (
             SaveIdentity::PATH,

@@ -11,5 +11,6 @@ mod competence;
 mod missions;
 mod profiles;
 mod proposals;
+mod ranking;
 mod scale_out;
 mod ssr;

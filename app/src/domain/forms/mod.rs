@@ -5,3 +5,4 @@ pub mod centres;
 pub mod competence;
 pub mod missions;
 pub mod profile;
+pub mod ranking;

@@ -1,0 +1,15 @@
+-- "Meilleurs profils": staff invite eligible trainers who have not applied to a published
+-- mission; one invitation per trainer and mission.
+CREATE TABLE mission_invitations (
+    id BIGSERIAL PRIMARY KEY,
+    mission_id BIGINT NOT NULL REFERENCES missions(id) ON DELETE CASCADE,
+    user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    invited_by BIGINT REFERENCES users(id) ON DELETE SET NULL,
+    invited_at TIMESTAMPTZ NOT NULL,
+    UNIQUE (mission_id, user_id)
+);
+CREATE INDEX mission_invitations_user ON mission_invitations(user_id);
+
+-- The prefilter of the best profiles starts from the mission domain's test: its passed
+-- attempts still valid, as one index range.
+CREATE INDEX attempts_test_passed ON attempts(test_id, passed, valid_until);
