@@ -59,7 +59,23 @@ test('from applications to an accepted proposal: reasons, withdrawal, ranking, i
   await ines.getByRole('button', { name: 'Postuler à cette mission' }).click();
   await expect(ines.getByTestId('application')).toHaveText('Candidature : envoyée');
 
-  // RANKING-AND-INVITE
+  // Staff see the applicants ranked, each with the parts of the score; they invite Camille, an
+  // eligible trainer who has not applied, from "Meilleurs profils".
+  await open(page, staffUrl);
+  const applicants = page.getByTestId('applicants').locator('tbody tr');
+  await expect(applicants).toHaveCount(3);
+  for (const part of ['Niveau testé', 'Score au test', 'Fraîcheur du test', 'Distance', 'Expérience']) {
+    await expect(applicants.first().locator('.score-parts')).toContainText(part);
+  }
+  const best = page.getByTestId('best-profiles');
+  const camilleRow = best.locator('tr', { hasText: 'Camille Martin' });
+  await expect(camilleRow.locator('.score-parts')).toContainText('Niveau testé');
+  await camilleRow.getByRole('button', { name: 'Inviter' }).click();
+  await expect(camilleRow).toContainText('invité le');
+  const camille = await trainerPage(browser, CAMILLE);
+  await open(camille, '/notifications');
+  await expect(camille.locator('ul.notifications li').filter({ hasText: title }).first()).toBeVisible();
+  await camille.close();
 
   // Staff propose the mission to Inès, who sees the terms and the learner's contact and declines.
   await open(page, staffUrl);

@@ -381,7 +381,7 @@ fn MissionManagement(
             } else {
                 view! {
                     <p class="muted small">"Classées : éligibles aujourd'hui d'abord, puis par score (poids réglables dans les réglages des règles)."</p>
-                    <table class="table ranking">
+                    <table class="table ranking" data-testid="applicants">
                         <thead><tr><th scope="col">"Formateur"</th><th scope="col">"Score"</th><th scope="col">"Éligible aujourd'hui"</th><th scope="col">"Statut"</th><th></th></tr></thead>
                         <tbody>
                             {mission.applicants.into_iter().map(|a| view! {
