@@ -8,7 +8,7 @@ use app::auth::Role;
 use app::domain::geo::MAX_MOBILITY_KM;
 use app::domain::missions::{Format, GroupKind, ManagementMode, MissionStatus};
 use app::domain::testing::{level_for_score, TestKind};
-use app::domain::ProfileStatus;
+use app::domain::{LegalStatus, ProfileStatus};
 use app::infra::db::Arg;
 use app::infra::state::AppState;
 use app::missions::best_profiles::server::best_profiles;
@@ -90,6 +90,28 @@ pub async fn generate(state: &AppState, trainers: usize, centres: usize, mission
             Arg::Text(format!("11{:09}", rng.random_range(0..1_000_000_000u32))),
             Arg::Time(now),
         ]);
+        // Administrative situation, which CPF missions read: mostly micro-entrepreneurs (some
+        // above the turnover ceiling), then companies (some Qualiopi-certified), then others.
+        let profile = profiles.last_mut().ok_or("no profile")?;
+        let (legal, micro, turnover, certificate) = match rng.random_range(0..100) {
+            0..60 => (LegalStatus::MicroEntrepreneur, true, Some(rng.random_range(15_000..95_000) * 100), None),
+            60..85 => {
+                let certified = rng.random_bool(0.4).then(|| {
+                    let from = today - chrono::Duration::days(rng.random_range(30..700));
+                    (from, from + chrono::Duration::days(365 * 3))
+                });
+                (LegalStatus::Company, false, Some(rng.random_range(40_000..300_000) * 100), certified)
+            }
+            85..95 => (LegalStatus::Portage, false, None, None),
+            _ => (LegalStatus::Other, false, None, None),
+        };
+        profile.extend([
+            Arg::Text(legal.code().into()),
+            Arg::Bool(micro),
+            Arg::OptInt(turnover),
+            Arg::OptDate(certificate.map(|q| q.0)),
+            Arg::OptDate(certificate.map(|q| q.1)),
+        ]);
         let how_many = rng.random_range(1..=3);
         let mut mine: Vec<&String> = domains.choose_multiple(&mut rng, how_many).collect();
         mine.sort();
@@ -154,7 +176,8 @@ pub async fn generate(state: &AppState, trainers: usize, centres: usize, mission
         Table::TrainerProfiles,
         &[
             "user_id", "status", "civility", "mobile_phone", "postal_code", "commune_code", "commune_name", "latitude", "longitude",
-            "mobility_km", "accepts_onsite", "accepts_remote", "email_digest", "nda", "updated_at",
+            "mobility_km", "accepts_onsite", "accepts_remote", "email_digest", "nda", "updated_at", "legal_status", "micro_social",
+            "yearly_turnover_cents", "qualiopi_valid_from", "qualiopi_valid_until",
         ],
         profiles,
         1000,
