@@ -8,7 +8,7 @@ use app::auth::Role;
 use app::domain::geo::MAX_MOBILITY_KM;
 use app::domain::missions::{Format, GroupKind, ManagementMode, MissionStatus};
 use app::domain::testing::{level_for_score, TestKind};
-use app::domain::ProfileStatus;
+use app::domain::{LegalStatus, ProfileStatus};
 use app::infra::db::Arg;
 use app::infra::state::AppState;
 use app::missions::best_profiles::server::best_profiles;
@@ -98,6 +98,39 @@ pub async fn generate(state: &AppState, trainers: usize, centres: usize, mission
             Arg::OptText(validated.then_some(nda)),
             Arg::Time(now),
         ]);
+        // Administrative situation, which CPF missions read: mostly micro-entrepreneurs (some
+        // above the turnover ceiling), then companies (some Qualiopi-certified), then others.
+        let profile = profiles.last_mut().ok_or("no profile")?;
+        let (legal, micro, turnover, certificate) = match rng.random_range(0..100) {
+            0..60 => (LegalStatus::MicroEntrepreneur, true, Some(rng.random_range(15_000..95_000) * 100), None),
+            60..85 => {
+                let certified = rng.random_bool(0.4).then(|| {
+                    let from = today - chrono::Duration::days(rng.random_range(30..700));
+                    (from, from + chrono::Duration::days(365 * 3))
+                });
+                (LegalStatus::Company, false, Some(rng.random_range(40_000..300_000) * 100), certified)
+            }
+            85..95 => (LegalStatus::Portage, false, None, None),
+            _ => (LegalStatus::Other, false, None, None),
+        };
+        profile.extend([
+            Arg::Text(legal.code().into()),
+            Arg::Bool(micro),
+            Arg::OptInt(turnover),
+            Arg::OptDate(certificate.map(|q| q.0)),
+            Arg::OptDate(certificate.map(|q| q.1)),
+        ]);
+        // Staff verified the paperwork of validated profiles: the verified copies count.
+        let check = |present: bool| Arg::Text(if validated && present { "verified" } else { "none" }.into());
+        let verified_certificate = certificate.filter(|_| validated);
+        profile.extend([
+            check(certificate.is_some()),
+            check(turnover.is_some()),
+            Arg::Bool(validated && micro),
+            Arg::OptInt(turnover.filter(|_| validated)),
+            Arg::OptDate(verified_certificate.map(|q| q.0)),
+            Arg::OptDate(verified_certificate.map(|q| q.1)),
+        ]);
         let how_many = rng.random_range(1..=3);
         let mut mine: Vec<&String> = domains.choose_multiple(&mut rng, how_many).collect();
         mine.sort();
@@ -163,6 +196,9 @@ pub async fn generate(state: &AppState, trainers: usize, centres: usize, mission
         &[
             "user_id", "status", "civility", "mobile_phone", "postal_code", "commune_code", "commune_name", "latitude", "longitude",
             "mobility_km", "accepts_onsite", "accepts_remote", "email_digest", "nda", "nda_check", "verified_nda", "updated_at",
+            "legal_status", "micro_social", "yearly_turnover_cents", "qualiopi_valid_from", "qualiopi_valid_until",
+            "qualiopi_check", "turnover_check", "verified_micro_social", "verified_yearly_turnover_cents",
+            "verified_qualiopi_valid_from", "verified_qualiopi_valid_until",
         ],
         profiles,
         1000,

@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::dates::french_date;
-use super::eligibility::{required_cefr, MissionRequirements, PassedTest, TestLevel};
+use super::eligibility::{required_cefr, required_competence, MissionRequirements, PassedTest, TestLevel};
 use super::geo::Point;
 use super::languages::language_name;
 use super::{Cefr, CompetenceLevel, NativeRequirement};
@@ -290,6 +290,21 @@ pub fn upper_bound(target: Target<'_>, test: &PassedTest, home: Option<Point>, r
     score(target, who, today, weights).total
 }
 
+/// The stored codes of the test levels that meet the mission's learners (the level rule of
+/// eligibility: CEFR for language domains, competence otherwise), for a prefilter in SQL.
+pub fn sufficient_level_codes(mission: &MissionRequirements) -> Vec<&'static str> {
+    match mission.domain.language {
+        Some(_) => {
+            let needed = required_cefr(mission.learner_level);
+            Cefr::ALL.iter().filter(|c| **c >= needed).map(|c| c.code()).collect()
+        }
+        None => {
+            let needed = required_competence(mission.learner_level);
+            CompetenceLevel::ALL.iter().filter(|l| **l >= needed).map(|l| l.code()).collect()
+        }
+    }
+}
+
 /// Sorts best first: eligible before ineligible, then the higher total (a stable sort: equals
 /// keep their order, for applicants the order they applied in).
 pub fn rank<T>(items: &mut [T], key: impl Fn(&T) -> (bool, u32)) {
@@ -536,6 +551,25 @@ mod tests {
         // experience counting too.
         let near_only = ScoreWeights { level: 0, test_score: 0, freshness: 0, distance: 100, experience: 0, language: 0 };
         assert!(score(target, profile(&weak, &[], Some(LYON), &[]), today(), &near_only).total > score(target, profile(&strong, &[], Some(VILLEURBANNE), &career), today(), &near_only).total);
+    }
+
+    #[test]
+    fn the_levels_meeting_the_learners_follow_the_eligibility_table() {
+        assert_eq!(sufficient_level_codes(&excel()), vec!["expert", "expert_plus"]);
+        let advanced = mission("excel", None, LearnerLevel::Intermediate, NativeRequirement::Indifferent);
+        assert_eq!(sufficient_level_codes(&advanced), vec!["expert_plus"]);
+        let english = mission("anglais", Some("en"), LearnerLevel::Beginner, NativeRequirement::Indifferent);
+        assert_eq!(sufficient_level_codes(&english), vec!["C1", "C2"]);
+        let english = mission("anglais", Some("en"), LearnerLevel::Expert, NativeRequirement::Indifferent);
+        assert_eq!(sufficient_level_codes(&english), vec!["C2"]);
+        // The same as the rules say.
+        for learners in LearnerLevel::ALL {
+            let m = mission("excel", None, *learners, NativeRequirement::Indifferent);
+            for level in CompetenceLevel::ALL {
+                let ok = *level >= required_competence(*learners);
+                assert_eq!(sufficient_level_codes(&m).contains(&level.code()), ok);
+            }
+        }
     }
 
     #[test]

@@ -103,6 +103,7 @@ pub enum Arg {
     OptFloat(Option<f64>),
     OptTime(Option<DateTime<Utc>>),
     OptDate(Option<NaiveDate>),
+    OptInt(Option<i64>),
 }
 
 /// Binds one `Arg` to a query of any backend.
@@ -120,6 +121,7 @@ macro_rules! bind_arg {
             $crate::infra::db::Arg::OptFloat(v) => $query.bind(*v),
             $crate::infra::db::Arg::OptTime(v) => $query.bind(*v),
             $crate::infra::db::Arg::OptDate(v) => $query.bind(*v),
+            $crate::infra::db::Arg::OptInt(v) => $query.bind(*v),
         }
     };
 }

@@ -123,7 +123,7 @@ pub mod server {
     use crate::domain::eligibility::{evaluate, Eligibility, TestLevel};
     use crate::domain::geo::{Point, MAX_MOBILITY_KM};
     use crate::domain::missions::MissionStatus;
-    use crate::domain::ranking::{latest_level, score, upper_bound, Period, Profile, ScoreWeights, Target};
+    use crate::domain::ranking::{latest_level, score, sufficient_level_codes, upper_bound, Period, Profile, ScoreWeights, Target};
     use crate::domain::RuleSettings;
     use crate::guard::Ctx;
     use crate::infra::db::Db;
@@ -218,7 +218,8 @@ pub mod server {
     /// The best eligible trainers who have not applied, best first (ties: the smaller id).
     ///
     /// The SQL prefilter keeps validated trainers of the mission's format holding a valid pass
-    /// at the domain's test, near enough for an on-site mission, who have not applied. What it
+    /// at the domain's test at a level the learners need and a valid Qualiopi QCM, near enough
+    /// for an on-site mission, who have not applied. What it
     /// returns bounds each one's score (their test and place are known; experience and mother
     /// tongue are taken at their best), so candidates are judged best bound first, `BATCH` at a
     /// time, until the 20th kept score is at least the next bound: nobody left can pass them.
@@ -227,12 +228,14 @@ pub mod server {
         let requirements = m.requirements();
         let place = m.place();
         let target = Target { requirements: &requirements, place };
+        let levels = sufficient_level_codes(&requirements);
         let filter = CandidateFilter {
             mission_id: m.id,
             domain_code: &m.domain_code,
             format: m.format,
             around: place.map(|p| p.bounding_box(MAX_MOBILITY_KM as f64)),
             today,
+            levels: &levels,
         };
         // One row per valid pass, within the trainer's own radius: each trainer's bound is the
         // best of their rows (the pass the score reads is one of them when they are eligible).

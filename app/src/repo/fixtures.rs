@@ -160,7 +160,8 @@ pub async fn explain_search(db: &Db) -> Result<String, sqlx::Error> {
     })
 }
 
-/// The query plan of the best profiles' prefilter for an on-site Excel mission, on one line.
+/// The query plan of the best profiles' prefilter (`repo::invitations::candidates`) for an
+/// on-site Excel mission for beginners, on one line.
 pub async fn explain_best_profiles(db: &Db) -> Result<String, sqlx::Error> {
     let sql = format!(
         "SELECT a.user_id, a.submitted_at, a.level, a.score_percent, a.valid_until, p.latitude, p.longitude, p.mobility_km
@@ -170,7 +171,9 @@ pub async fn explain_best_profiles(db: &Db) -> Result<String, sqlx::Error> {
          JOIN users u ON u.id = a.user_id
          WHERE t.domain_code = 'excel' AND a.submitted_at IS NOT NULL AND p.status = '{}' AND p.accepts_onsite = TRUE AND u.deleted_at IS NULL
            AND NOT EXISTS (SELECT 1 FROM applications ap WHERE ap.mission_id = 1 AND ap.user_id = a.user_id)
-           AND p.latitude BETWEEN 44.0 AND 47.5 AND p.longitude BETWEEN 2.3 AND 7.4",
+           AND EXISTS (SELECT 1 FROM attempts q JOIN tests qt ON qt.id = q.test_id
+                       WHERE q.user_id = a.user_id AND qt.kind = 'qualiopi' AND q.passed = TRUE AND q.valid_until >= '2026-06-01')
+           AND p.latitude BETWEEN 44.0 AND 47.5 AND p.longitude BETWEEN 2.3 AND 7.4 AND a.level IN ('expert', 'expert_plus')",
         ProfileStatus::Validated.code()
     );
     db.count_statement();

@@ -5,6 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::domain::geo::BoundingBox;
 use crate::domain::missions::Format;
+use crate::domain::testing::TestKind;
 use crate::domain::ProfileStatus;
 use crate::guard::Ctx;
 use crate::infra::db::{Arg, Db};
@@ -31,12 +32,15 @@ pub struct CandidateFilter<'a> {
     /// On-site missions: the box around the place that the widest radius reaches.
     pub around: Option<BoundingBox>,
     pub today: NaiveDate,
+    /// The level codes that meet the mission's learners.
+    pub levels: &'a [&'static str],
 }
 
 /// Validated trainers (account not deleted) who accept the mission's format, hold a passed test
-/// of the mission's domain still valid `today`, live in `around` when given, and have not
-/// applied to the mission (whatever became of the application). Driven by the index
-/// `attempts_test_passed` (the domain's test, passed, valid until).
+/// of the mission's domain still valid `today` at one of `levels`, a passed Qualiopi QCM still
+/// valid, live in `around` when given, and have not applied to the mission (whatever became of
+/// the application). Driven by the index `attempts_test_passed` (the domain's test, passed,
+/// valid until). Necessary conditions only: the rules decide on each trainer's full facts.
 pub async fn candidates(db: &Db, f: &CandidateFilter<'_>) -> Result<Vec<ProfileCandidate>, sqlx::Error> {
     let accepts = match f.format {
         Format::Onsite => "p.accepts_onsite",
@@ -50,18 +54,28 @@ pub async fn candidates(db: &Db, f: &CandidateFilter<'_>) -> Result<Vec<ProfileC
          JOIN trainer_profiles p ON p.user_id = a.user_id
          JOIN users u ON u.id = a.user_id
          WHERE t.domain_code = $1 AND a.submitted_at IS NOT NULL AND p.status = $3 AND {accepts} = TRUE AND u.deleted_at IS NULL
-           AND NOT EXISTS (SELECT 1 FROM applications ap WHERE ap.mission_id = $4 AND ap.user_id = a.user_id)"
+           AND NOT EXISTS (SELECT 1 FROM applications ap WHERE ap.mission_id = $4 AND ap.user_id = a.user_id)
+           AND EXISTS (SELECT 1 FROM attempts q JOIN tests qt ON qt.id = q.test_id
+                       WHERE q.user_id = a.user_id AND qt.kind = $5 AND q.passed = TRUE AND q.valid_until >= $2)"
     );
     let mut args = vec![
         Arg::Text(f.domain_code.to_string()),
         Arg::Date(f.today),
         Arg::Text(ProfileStatus::Validated.code().to_string()),
         Arg::Int(f.mission_id),
+        Arg::Text(TestKind::Qualiopi.code().to_string()),
     ];
     if let Some(b) = f.around {
-        sql.push_str(" AND p.latitude BETWEEN $5 AND $6 AND p.longitude BETWEEN $7 AND $8");
+        let n = args.len();
+        sql.push_str(&format!(" AND p.latitude BETWEEN ${} AND ${} AND p.longitude BETWEEN ${} AND ${}", n + 1, n + 2, n + 3, n + 4));
         args.extend([Arg::Float(b.min_latitude), Arg::Float(b.max_latitude), Arg::Float(b.min_longitude), Arg::Float(b.max_longitude)]);
     }
+    if f.levels.is_empty() {
+        return Ok(Vec::new());
+    }
+    let holders: Vec<String> = (0..f.levels.len()).map(|i| format!("${}", args.len() + i + 1)).collect();
+    sql.push_str(&format!(" AND a.level IN ({})", holders.join(", ")));
+    args.extend(f.levels.iter().map(|l| Arg::Text((*l).to_string())));
     fetch_all_with!(db, ProfileCandidate, &sql, &args)
 }
 
