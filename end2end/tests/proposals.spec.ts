@@ -3,7 +3,7 @@ import { answerAll, bank, createMission, expect, finish, login, open, STAFF, sta
 
 const PASSWORD = 'Formateur-Demo-2026';
 const LUCIE = 'lucie.garnier@exemple.test';
-const THOMAS = 'thomas.girard@exemple.test';
+const HUGO = 'hugo.lefevre@exemple.test';
 const INES = 'ines.moreau@exemple.test';
 const CAMILLE = 'camille.martin@exemple.test';
 
@@ -45,8 +45,8 @@ test('from applications to an accepted proposal: reasons, withdrawal, ranking, i
   await lucie.getByRole('button', { name: 'Postuler à cette mission' }).click();
   await expect(lucie.getByTestId('application')).toHaveText('Candidature : envoyée');
 
-  // Thomas and Inès apply; Thomas withdraws and applies again.
-  const thomas = await trainerPage(browser, THOMAS);
+  // Hugo and Inès apply; Hugo withdraws and applies again.
+  const thomas = await trainerPage(browser, HUGO);
   await openMission(thomas, missionUrl);
   await thomas.getByRole('button', { name: 'Postuler à cette mission' }).click();
   await expect(thomas.getByTestId('application')).toHaveText('Candidature : envoyée');
@@ -95,11 +95,11 @@ test('from applications to an accepted proposal: reasons, withdrawal, ranking, i
   await expect(ines.getByTestId('proposal')).toContainText('Vous avez décliné');
   await expect(ines.getByTestId('learners')).toHaveCount(0);
 
-  // Staff see the decline and its reason, and propose to Thomas, who accepts.
+  // Staff see the decline and its reason, and propose to Hugo, who accepts.
   await open(page, staffUrl);
   await expect(page.getByTestId('proposals')).toContainText('Je ne suis pas disponible à ces dates.');
-  await page.locator('tr', { hasText: 'Thomas Girard' }).getByRole('button', { name: 'Proposer' }).click();
-  await expect(page.getByTestId('proposals').locator('li[data-status=ouverte]')).toContainText('Thomas Girard');
+  await page.locator('tr', { hasText: 'Hugo Lefèvre' }).getByRole('button', { name: 'Proposer' }).click();
+  await expect(page.getByTestId('proposals').locator('li[data-status=ouverte]')).toContainText('Hugo Lefèvre');
 
   await openMission(thomas, missionUrl);
   await thomas.getByRole('button', { name: 'Accepter la mission' }).click();
@@ -116,9 +116,9 @@ test('from applications to an accepted proposal: reasons, withdrawal, ranking, i
   // Every step is in the mission's history.
   await open(page, staffUrl);
   const history = page.getByTestId('mission-history');
-  await expect(history).toContainText('Candidature retirée — Thomas Girard');
+  await expect(history).toContainText('Candidature retirée — Hugo Lefèvre');
   await expect(history).toContainText('Proposition déclinée — Inès Moreau');
-  await expect(history).toContainText('Proposition acceptée — Thomas Girard');
+  await expect(history).toContainText('Proposition acceptée — Hugo Lefèvre');
   await expect(history).toContainText('Candidature non retenue — Lucie Garnier');
   await expect(page.getByTestId('mission-status')).toHaveText('Pourvue');
   for (const p of [lucie, thomas, ines]) await p.close();

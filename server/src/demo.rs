@@ -24,7 +24,7 @@ pub const DEMO_ACCOUNTS: &[(Role, &str, &str, &str, &str)] = &[
     (Role::Trainer, "karim.benali@exemple.test", "Formateur-Demo-2026", "Karim", "Benali"),
     (Role::Trainer, "sophie.leroy@exemple.test", "Formateur-Demo-2026", "Sophie", "Leroy"),
     (Role::Trainer, "james.walker@exemple.test", "Formateur-Demo-2026", "James", "Walker"),
-    (Role::Trainer, "thomas.girard@exemple.test", "Formateur-Demo-2026", "Thomas", "Girard"),
+    (Role::Trainer, "hugo.lefevre@exemple.test", "Formateur-Demo-2026", "Hugo", "Lefèvre"),
     (Role::Trainer, "ines.moreau@exemple.test", "Formateur-Demo-2026", "Inès", "Moreau"),
     (Role::Trainer, "lucie.garnier@exemple.test", "Formateur-Demo-2026", "Lucie", "Garnier"),
     (Role::Centre, "contact@formapro-lyon.test", "Centre-Demo-2026", "Julien", "Fabre"),
@@ -80,10 +80,10 @@ pub async fn load_once(state: &AppState) -> Result<bool, String> {
     take(state, james, "anglais", 100).await?;
     approve(state, &staff, james).await?;
 
-    // Thomas and Inès: validated, Excel experts near Lyon, so that a mission has several
+    // Hugo and Inès: validated, Excel experts near Lyon, so that a mission has several
     // applicants to rank and choose from.
     for (email, civility, first, last, phone, postal, km, years, siret, nda) in [
-        ("thomas.girard@exemple.test", "m", "Thomas", "Girard", "06 22 33 44 55", "69100", 30, 6, "443 061 841 00047", "11 69 20001 69"),
+        ("hugo.lefevre@exemple.test", "m", "Hugo", "Lefèvre", "06 22 33 44 55", "69100", 30, 6, "443 061 841 00047", "11 69 20001 69"),
         ("ines.moreau@exemple.test", "mme", "Inès", "Moreau", "06 33 44 55 66", "69007", 25, 15, "732 829 320 00074", "11 69 20002 69"),
     ] {
         let id = trainer(email)?;

@@ -332,6 +332,8 @@ fn MissionBody(mission: MissionDetail, apply: ServerAction<ApplyToMission>, answ
     let can_apply = eligibility.can_apply();
     let open = mission.status == crate::domain::missions::MissionStatus::Published;
     let withdraw_value = answers.withdraw.value();
+    // Whether "can you apply" still matters: not once a proposal was made or the choice is over.
+    let still_applying = mission.application.as_ref().is_none_or(|a| matches!(a.status, ApplicationStatus::Sent | ApplicationStatus::Withdrawn));
     let withdrawn = mission.application.as_ref().is_some_and(|a| a.status == ApplicationStatus::Withdrawn);
     view! {
         <section class="panel">
@@ -355,8 +357,8 @@ fn MissionBody(mission: MissionDetail, apply: ServerAction<ApplyToMission>, answ
         </section>
         {mission.proposal.clone().map(|p| view! { <ProposalPanel mission=mission.clone() proposal=p answers/> })}
         <section class="panel" data-testid="eligibility-panel">
-            <h2>"Pouvez-vous postuler ?"</h2>
-            <EligibilityPanel eligibility facts=mission.facts.clone()/>
+            <h2>{if still_applying { "Pouvez-vous postuler ?" } else { "Votre candidature" }}</h2>
+            {still_applying.then(|| view! { <EligibilityPanel eligibility facts=mission.facts.clone()/> })}
             {match (mission.application.clone().filter(|a| a.status != ApplicationStatus::Withdrawn), open) {
                 (Some(a), _) if a.status == ApplicationStatus::Sent => view! {
                     <div class="application-state">

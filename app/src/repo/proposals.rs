@@ -2,6 +2,8 @@
 //! and a mission's dated history of those steps. Every transition is one conditional UPDATE in a
 //! transaction, so two staff members, a trainer and the expiry job racing each other cannot
 //! leave two open proposals for a mission, or accept what has expired or been cancelled.
+//! Inside `write_tx!`, an early `return` leaves the function before the commit: everything the
+//! transaction wrote so far is rolled back (the refusals below rely on it).
 
 use chrono::{DateTime, Utc};
 
