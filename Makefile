@@ -31,7 +31,7 @@ test-unit:
 	cargo test -p app --features ssr
 
 test-integration:
-	cargo test -p server
+	cargo test -p server --tests
 
 # The debug server is copied next to its site: another checkout building in the shared cargo
 # target directory cannot swap it for a binary that expects other asset names.
