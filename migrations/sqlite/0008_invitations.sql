@@ -11,5 +11,5 @@ CREATE TABLE mission_invitations (
 CREATE INDEX mission_invitations_user ON mission_invitations(user_id);
 
 -- The prefilter of the best profiles starts from the mission domain's test: its passed
--- attempts still valid, as one index range.
-CREATE INDEX attempts_test_passed ON attempts(test_id, passed, valid_until);
+-- attempts at the levels the learners need, still valid, as index ranges.
+CREATE INDEX attempts_test_passed ON attempts(test_id, passed, level, valid_until);

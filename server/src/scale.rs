@@ -369,7 +369,8 @@ pub async fn bench(state: &AppState, searches: usize, broadcasts: usize, profile
     if trainers.is_empty() {
         return Err("aucun formateur : lancez d'abord `server generate`".into());
     }
-    for (label, km, sort) in [("rayon du formateur, tri par distance", "", "distance"), ("50 km, tri par date", "50", "date"), ("toutes distances, tri par date", "0", "date")] {
+    let search_runs = if searches == 0 { Vec::new() } else { vec![("rayon du formateur, tri par distance", "", "distance"), ("50 km, tri par date", "50", "date"), ("toutes distances, tri par date", "0", "date")] };
+    for (label, km, sort) in search_runs {
         // Warm up caches and the connection pool.
         for id in trainers.choose_multiple(&mut rng, 10) {
             search(&state.db, &app::guard::Ctx { user_id: *id, role: app::session::Role::Trainer }, SearchParams::parse("", "", km, "", sort, 1).map_err(text)?).await.map_err(text)?;
@@ -403,8 +404,10 @@ pub async fn bench(state: &AppState, searches: usize, broadcasts: usize, profile
         samples.push(t.elapsed());
         summary.push(format!("{} formateurs / {} envois", report.trainers, report.deliveries));
     }
-    println!("Diffusion quotidienne (100 nouvelles missions par passage) : {}", percentiles(samples));
-    println!("  passages : {}", summary.join(" ; "));
+    if broadcasts > 0 {
+        println!("Diffusion quotidienne (100 nouvelles missions par passage) : {}", percentiles(samples));
+        println!("  passages : {}", summary.join(" ; "));
+    }
 
     // "Meilleurs profils" of published missions of the tested domains (elsewhere nobody can
     // be eligible), as staff open them.
@@ -417,7 +420,7 @@ pub async fn bench(state: &AppState, searches: usize, broadcasts: usize, profile
         best_profiles(&state.db, *id).await.map_err(text)?;
     }
     let (mut samples, mut listed, mut full) = (Vec::new(), 0, 0);
-    for id in missions.choose_multiple(&mut rng, profiles) {
+    for id in missions.choose_multiple(&mut rng, profiles.max(1)) {
         let t = Instant::now();
         let list = best_profiles(&state.db, *id).await.map_err(text)?;
         samples.push(t.elapsed());

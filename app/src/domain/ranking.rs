@@ -275,18 +275,29 @@ pub fn score(target: Target<'_>, who: Profile<'_>, today: NaiveDate, weights: &S
     Score { total, parts }
 }
 
-/// The highest score a trainer could reach knowing only their test in the mission's domain and
-/// their place: experience and mother tongue taken at their best. Never below `score` of the
-/// same trainer with that test as their latest, so candidates can be scored best bound first
-/// and the search stopped once no bound beats the ones already kept.
-pub fn upper_bound(target: Target<'_>, test: &PassedTest, home: Option<Point>, radius_km: i64, today: NaiveDate, weights: &ScoreWeights) -> u32 {
+/// The highest score a trainer could reach knowing their test in the mission's domain, their
+/// place, whether the mission's language is one of their mother tongues, and when their earliest
+/// job started (`first_job`; None: no experience recorded). The time since `first_job` is at
+/// least the experience the score counts, so this is never below `score` of the same trainer
+/// with that test as their latest: candidates can be scored best bound first and the search
+/// stopped once no bound beats the ones already kept.
+#[allow(clippy::too_many_arguments)]
+pub fn upper_bound(
+    target: Target<'_>,
+    test: &PassedTest,
+    (home, radius_km): (Option<Point>, i64),
+    native: bool,
+    first_job: Option<NaiveDate>,
+    today: NaiveDate,
+    weights: &ScoreWeights,
+) -> u32 {
     let tests = std::slice::from_ref(test);
-    let best_tongues: Vec<String> = match (&target.requirements.domain.language, target.requirements.native_requirement) {
-        (Some(language), NativeRequirement::NativeRequired | NativeRequirement::Indifferent) => vec![language.clone()],
+    let tongues: Vec<String> = match (&target.requirements.domain.language, native) {
+        (Some(language), true) => vec![language.clone()],
         _ => Vec::new(),
     };
-    let long_career = [Period { start: today - chrono::Duration::days((FULL_EXPERIENCE_YEARS * 366.0) as i64 + 1), end: None }];
-    let who = Profile { passed_tests: tests, mother_tongues: &best_tongues, home, radius_km, experiences: &long_career };
+    let career: Vec<Period> = first_job.map(|start| Period { start, end: None }).into_iter().collect();
+    let who = Profile { passed_tests: tests, mother_tongues: &tongues, home, radius_km, experiences: &career };
     score(target, who, today, weights).total
 }
 
@@ -509,18 +520,27 @@ mod tests {
             (excel(), vec![]),
             (mission("anglais", Some("en"), LearnerLevel::Beginner, NativeRequirement::Indifferent), vec!["en".to_string()]),
             (mission("anglais", Some("en"), LearnerLevel::Beginner, NativeRequirement::NonNativeRequired), vec![]),
-            (mission("anglais", Some("en"), LearnerLevel::Beginner, NativeRequirement::NativeRequired), vec!["en".to_string()]),
+            (mission("anglais", Some("en"), LearnerLevel::Beginner, NativeRequirement::NativeRequired), vec!["fr".to_string(), "en".to_string()]),
         ] {
             let level = if m.domain.language.is_some() { TestLevel::Language(Cefr::C2) } else { TestLevel::Competence(CompetenceLevel::Expert) };
             let t = test(&m.domain.code, level, day(2026, 2, 1), Some(77));
-            let career = [Period { start: day(1990, 1, 1), end: None }];
-            for place in [None, Some(LYON)] {
-                let target = Target { requirements: &m, place };
-                let exact = score(target, profile(std::slice::from_ref(&t), &tongues, Some(VILLEURBANNE), &career), today(), &w).total;
-                let bound = upper_bound(target, &t, Some(VILLEURBANNE), 30, today(), &w);
-                assert_eq!(bound, exact, "the best case is reached by the best trainer");
-                let modest = score(target, profile(std::slice::from_ref(&t), &[], Some(VILLEURBANNE), &[]), today(), &w).total;
-                assert!(bound >= modest);
+            let native = tongues.iter().any(|l| l == "en");
+            let careers: [&[Period]; 3] = [
+                &[],
+                &[Period { start: day(2019, 1, 1), end: Some(day(2020, 1, 1)) }, Period { start: day(2022, 1, 1), end: None }],
+                &[Period { start: day(1990, 1, 1), end: None }],
+            ];
+            for career in careers {
+                let first_job = career.iter().map(|p| p.start).min();
+                for place in [None, Some(LYON)] {
+                    let target = Target { requirements: &m, place };
+                    let exact = score(target, profile(std::slice::from_ref(&t), &tongues, Some(VILLEURBANNE), career), today(), &w).total;
+                    let bound = upper_bound(target, &t, (Some(VILLEURBANNE), 30), native, first_job, today(), &w);
+                    assert!(bound >= exact, "{bound} < {exact}");
+                    if career.len() != 2 {
+                        assert_eq!(bound, exact, "one period from the first job: the bound is exact");
+                    }
+                }
             }
         }
     }

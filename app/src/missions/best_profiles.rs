@@ -219,9 +219,9 @@ pub mod server {
     ///
     /// The SQL prefilter keeps validated trainers of the mission's format holding a valid pass
     /// at the domain's test at a level the learners need and a valid Qualiopi QCM, near enough
-    /// for an on-site mission, who have not applied. What it
-    /// returns bounds each one's score (their test and place are known; experience and mother
-    /// tongue are taken at their best), so candidates are judged best bound first, `BATCH` at a
+    /// for an on-site mission, who have not applied. What it returns bounds each one's score
+    /// (their test, place and mother tongue are known; their experience is taken as the whole
+    /// time since their first job), so candidates are judged best bound first, `BATCH` at a
     /// time, until the 20th kept score is at least the next bound: nobody left can pass them.
     pub async fn rank_best(db: &Db, m: &MissionRow, context: (&RuleSettings, &ScoreWeights, NaiveDate)) -> Result<Vec<(i64, Judged)>, AppError> {
         let (_, weights, today) = context;
@@ -236,6 +236,7 @@ pub mod server {
             around: place.map(|p| p.bounding_box(MAX_MOBILITY_KM as f64)),
             today,
             levels: &levels,
+            language: requirements.domain.language.as_deref(),
         };
         // One row per valid pass, within the trainer's own radius: each trainer's bound is the
         // best of their rows (the pass the score reads is one of them when they are eligible).
@@ -251,7 +252,7 @@ pub mod server {
             }
             let (_, passed, _) = crate::competence::server::results_from([c.result]);
             let Some(test) = passed.first() else { continue };
-            let bound = upper_bound(target, test, home, radius_km, today, weights);
+            let bound = upper_bound(target, test, (home, radius_km), c.native, c.first_job, today, weights);
             let best = bounds.entry(user_id).or_insert(bound);
             *best = (*best).max(bound);
         }
@@ -259,10 +260,12 @@ pub mod server {
         bounded.sort_by_key(|(bound, id)| (std::cmp::Reverse(*bound), *id));
 
         let mut kept: Vec<(i64, Judged)> = Vec::new();
+        let mut judged_count = 0;
         for batch in bounded.chunks(BATCH) {
             if kept.len() >= BEST_PROFILES && kept[BEST_PROFILES - 1].1.score.total >= batch[0].0 {
                 break;
             }
+            judged_count += batch.len();
             let users: Vec<i64> = batch.iter().map(|(_, id)| *id).collect();
             let mut judged = judge(db, m, &users, context).await?;
             for id in users {
@@ -273,6 +276,7 @@ pub mod server {
             kept.sort_by_key(|(id, j)| (std::cmp::Reverse(j.score.total), *id));
             kept.truncate(BEST_PROFILES);
         }
+        tracing::debug!(mission_id = m.id, candidates = bounded.len(), judged = judged_count, kept = kept.len(), "best profiles ranked");
         Ok(kept)
     }
 

@@ -22,6 +22,10 @@ pub struct ProfileCandidate {
     pub latitude: Option<f64>,
     pub longitude: Option<f64>,
     pub mobility_km: Option<i64>,
+    /// Whether the mission's language (language missions) is one of their mother tongues.
+    pub native: bool,
+    /// The start of their earliest recorded job.
+    pub first_job: Option<NaiveDate>,
 }
 
 /// What the mission asks, for the prefilter.
@@ -34,6 +38,8 @@ pub struct CandidateFilter<'a> {
     pub today: NaiveDate,
     /// The level codes that meet the mission's learners.
     pub levels: &'a [&'static str],
+    /// The language taught, for language missions.
+    pub language: Option<&'a str>,
 }
 
 /// Validated trainers (account not deleted) who accept the mission's format, hold a passed test
@@ -46,9 +52,14 @@ pub async fn candidates(db: &Db, f: &CandidateFilter<'_>) -> Result<Vec<ProfileC
         Format::Onsite => "p.accepts_onsite",
         Format::Remote => "p.accepts_remote",
     };
+    let native = match f.language {
+        Some(_) => "EXISTS (SELECT 1 FROM trainer_languages l WHERE l.user_id = a.user_id AND l.language_code = $6 AND l.mother_tongue = TRUE)",
+        None => "FALSE",
+    };
     let mut sql = format!(
         "SELECT a.user_id, t.kind, t.domain_code, t.code, a.submitted_at, a.passed, a.level, a.score_percent, a.valid_until,
-            a.retake_from, p.latitude, p.longitude, p.mobility_km
+            a.retake_from, p.latitude, p.longitude, p.mobility_km, {native} AS native,
+            (SELECT MIN(e.start_date) FROM experiences e WHERE e.user_id = a.user_id) AS first_job
          FROM tests t
          JOIN attempts a ON a.test_id = t.id AND a.passed = TRUE AND a.valid_until >= $2
          JOIN trainer_profiles p ON p.user_id = a.user_id
@@ -65,6 +76,9 @@ pub async fn candidates(db: &Db, f: &CandidateFilter<'_>) -> Result<Vec<ProfileC
         Arg::Int(f.mission_id),
         Arg::Text(TestKind::Qualiopi.code().to_string()),
     ];
+    if let Some(language) = f.language {
+        args.push(Arg::Text(language.to_string()));
+    }
     if let Some(b) = f.around {
         let n = args.len();
         sql.push_str(&format!(" AND p.latitude BETWEEN ${} AND ${} AND p.longitude BETWEEN ${} AND ${}", n + 1, n + 2, n + 3, n + 4));

@@ -120,6 +120,29 @@ async fn best_profiles_are_eligible_trainers_who_have_not_applied(backend: Backe
     let remote = excel_mission(&app, &staff, c, "Excel à distance", false, true).await;
     let ids: Vec<i64> = best(&app, &staff, remote).await.profiles.iter().map(|p| p.user_id).collect();
     assert!(ids.contains(&far) && ids.contains(&applicant_id) && ids.contains(&strong));
+    // A language mission reads the mother tongue in the prefilter and scores the language fit.
+    ::server::demo::take(&app.state, strong, "anglais", 100).await.unwrap();
+    let reply = app
+        .call(
+            &staff,
+            SaveMission::PATH,
+            &[
+                ("mission_id", "0"), ("centre_id", &c.to_string()), ("title", "Anglais à distance"), ("domain_code", "anglais"), ("description", ""),
+                ("learner_level", "debutant"), ("native_requirement", "indifferent"), ("format", "distanciel"), ("group_kind", "individuel"),
+                ("postal_code", ""), ("hours", "20"), ("start_date", "2031-01-05"), ("end_date", "2031-12-31"), ("rhythm", ""), ("learners_count", "1"),
+                ("learners", ""),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    let english = reply.body.as_i64().unwrap();
+    let reply = app.call(&staff, ChangeMissionStatus::PATH, &[("mission_id", &english.to_string()), ("status", "publiee")]).await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    let list = best(&app, &staff, english).await;
+    assert_eq!(list.profiles.iter().map(|p| p.user_id).collect::<Vec<_>>(), vec![strong]);
+    let language = list.profiles[0].score.parts.iter().find(|p| p.code == "language").expect("language part");
+    assert!(language.detail.starts_with("C2 : au-dessus du C1 demandé"), "{}", language.detail);
+
     // A draft lists nobody.
     let draft = excel_mission(&app, &staff, c, "Excel brouillon", true, false).await;
     let list = best(&app, &staff, draft).await;
