@@ -230,7 +230,11 @@ async fn concurrency_keeps_one_application_and_one_open_proposal(backend: Backen
         let reply = app.call(&staff, CancelProposal::PATH, &[("mission_id", &m), ("proposal_id", &open.id.to_string())]).await;
         assert_eq!(reply.status, 200, "{}", reply.text);
     }
-    // A cancelled proposal cannot be accepted.
+    // A cancelled proposal cannot be accepted (Anne may have lost every round above).
+    assert_eq!(propose(&app, &staff, &m, anne_id, "").await.status, 200);
+    let made = detail(&app, &anne, &m).await.proposal.unwrap();
+    let reply = app.call(&staff, CancelProposal::PATH, &[("mission_id", &m), ("proposal_id", &made.id.to_string())]).await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
     let cancelled = detail(&app, &anne, &m).await.proposal.unwrap();
     assert_eq!(cancelled.status, ProposalStatus::Cancelled);
     let reply = app.call(&anne, AcceptProposal::PATH, &[("proposal_id", &cancelled.id.to_string())]).await;
