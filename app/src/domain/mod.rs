@@ -9,6 +9,7 @@ pub mod forms;
 pub mod french;
 pub mod geo;
 pub mod languages;
+pub mod contracts;
 pub mod missions;
 pub mod password;
 pub mod ranking;
