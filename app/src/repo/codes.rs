@@ -45,6 +45,7 @@ macro_rules! text_code {
     )+};
 }
 
+use crate::domain::contracts::ContractStatus;
 use crate::domain::missions::{ApplicationStatus, Format, GroupKind, ManagementMode, MissionEvent, MissionStatus, ProposalStatus};
 use crate::domain::profile::DocumentKind;
 use crate::domain::testing::{QuestionKind, TestKind};
@@ -57,6 +58,7 @@ use crate::staff::{EmailStatus, EmailTransport};
 
 text_code! {
     Role => Role::from_code,
+    ContractStatus => ContractStatus::from_code,
     MissionStatus => MissionStatus::from_code,
     Format => Format::from_code,
     GroupKind => GroupKind::from_code,

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod centres;
 pub mod codes;
 pub mod competence;
+pub mod contracts;
 pub mod documents;
 pub mod emails;
 pub mod fixtures;
