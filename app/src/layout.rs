@@ -11,7 +11,7 @@ use crate::session::{FlashKind, Role, SessionUser};
 /// Navigation entries of each role: (label, path).
 fn nav_for(role: Role) -> &'static [(&'static str, &'static str)] {
     match role {
-        Role::Trainer => &[("Mon espace", "/espace"), ("Missions", "/missions"), ("Mes candidatures", "/candidatures"), ("Mon profil", "/profil"), ("Tests de compétences", "/tests")],
+        Role::Trainer => &[("Mon espace", "/espace"), ("Missions", "/missions"), ("Mes candidatures", "/candidatures"), ("Mes contrats", "/contrats"), ("Mon profil", "/profil"), ("Tests de compétences", "/tests")],
         Role::Staff => &[
             ("Tableau de bord", "/equipe"),
             ("Profils à vérifier", "/equipe/profils"),
@@ -21,9 +21,10 @@ fn nav_for(role: Role) -> &'static [(&'static str, &'static str)] {
             ("Comptes", "/equipe/comptes"),
             ("Emails envoyés", "/equipe/emails"),
             ("Journal", "/equipe/journal"),
+            ("Contrat type", "/equipe/contrat-type"),
             ("Réglages", "/equipe/reglages"),
         ],
-        Role::Centre => &[("Mon centre", "/centre")],
+        Role::Centre => &[("Mon centre", "/centre"), ("Contrats", "/contrats")],
     }
 }
 
@@ -130,6 +131,7 @@ pub fn Footer() -> impl IntoView {
                     <a href="/conditions">"Conditions d'utilisation"</a>
                     <a href="/confidentialite">"Politique de confidentialité"</a>
                     <a href="/contact">"Contact"</a>
+                    <a href="/verifier-contrat">"Vérifier un contrat"</a>
                 </nav>
             </div>
         </footer>

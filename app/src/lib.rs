@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod centres;
 pub mod competence;
+pub mod contracts;
 pub mod components;
 pub mod domain;
 pub mod error;
@@ -30,6 +31,7 @@ use leptos_router::path;
 use crate::auth::pages::{AccountPage, ForgotPasswordPage, LoginPage, RegisterPage, ResetPasswordPage};
 use crate::competence::pages::{AttemptPage, ResultPage, TestIntroPage, TestsPage};
 use crate::competence::staff::{StaffBankPage, StaffTestsPage};
+use crate::contracts::pages::{ContractPage, LinkSignPage, MyContractsPage, TemplatePage, VerifyPage};
 use crate::layout::{FlashBanner, Footer, Header};
 use crate::components::SessionCtx;
 use crate::missions::centre::CentreHomePage;
@@ -131,6 +133,11 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/missions") view=MissionsPage/>
                         <Route path=path!("/missions/:id") view=MissionPage/>
                         <Route path=path!("/candidatures") view=MyApplicationsPage/>
+                        <Route path=path!("/contrats") view=MyContractsPage/>
+                        <Route path=path!("/contrats/:id") view=ContractPage/>
+                        <Route path=path!("/signature/:token") view=LinkSignPage/>
+                        <Route path=path!("/verifier-contrat") view=VerifyPage/>
+                        <Route path=path!("/equipe/contrat-type") view=TemplatePage/>
                         <Route path=path!("/equipe/tests/:code") view=StaffBankPage/>
                     </Routes>
                 </ErrorBoundary>

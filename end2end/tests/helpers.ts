@@ -122,7 +122,7 @@ export function isoIn(days: number) {
   return d.toISOString().slice(0, 10);
 }
 
-export async function createMission(page: Page, centre: string, m: { title: string; domain: string; level: string; format: string; postal?: string }) {
+export async function createMission(page: Page, centre: string, m: { title: string; domain: string; level: string; format: string; postal?: string; hours?: string }) {
   await open(page, '/equipe/missions/nouvelle');
   await page.getByLabel('Centre').selectOption({ label: centre });
   await page.getByLabel('Intitulé').fill(m.title);
@@ -130,7 +130,7 @@ export async function createMission(page: Page, centre: string, m: { title: stri
   await page.getByLabel('Niveau des stagiaires').selectOption(m.level);
   await page.getByLabel('Format', { exact: true }).selectOption(m.format);
   if (m.postal) await page.getByLabel('Code postal du lieu').fill(m.postal);
-  await page.getByLabel("Nombre d'heures").fill('21');
+  await page.getByLabel("Nombre d'heures").fill(m.hours ?? '21');
   await page.getByLabel('Début', { exact: true }).fill(isoIn(20));
   await page.getByLabel('Fin', { exact: true }).fill(isoIn(50));
   await page.getByLabel('Contacts des stagiaires').fill('Léa Morel ; 06 11 11 11 11 ; lea.morel@exemple.test');

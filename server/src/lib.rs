@@ -1,6 +1,7 @@
 //! The HTTP server: wiring of the Leptos app, sessions, security middleware and operations
 //! endpoints. `main.rs` only parses the command line.
 
+pub mod contracts;
 pub mod demo;
 pub mod documents;
 pub mod scale;
@@ -88,6 +89,13 @@ pub async fn router(state: AppState) -> Result<Router, StartError> {
         .route("/documents/{id}", get(documents::download))
         .route("/profil/export", get(documents::export))
         .route("/equipe/tests/{code}/export", get(documents::export_bank))
+        .route("/contrats/{id}/{file}", get(contracts::for_user))
+        .route("/signature/{token}/{file}", get(contracts::for_link))
+        .route("/equipe/contrat-type/{version}/{file}", get(contracts::template_preview))
+        .route(
+            "/verifier-contrat/fichier",
+            axum::routing::post(contracts::verify_upload).layer(axum::extract::DefaultBodyLimit::max(contracts::VERIFY_MAX_BYTES + 64 * 1024)),
+        )
         .leptos_routes(&state, routes, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
@@ -102,8 +110,10 @@ pub async fn router(state: AppState) -> Result<Router, StartError> {
         .route("/healthz", get(healthz))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<axum::body::Body>| {
-                // Path only: query strings may carry tokens.
-                tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+                // Path only: query strings may carry tokens; so does a signing link's path.
+                let path = req.uri().path();
+                let path = if path.starts_with("/signature/") { "/signature/…" } else { path };
+                tracing::info_span!("request", method = %req.method(), path = %path)
             }),
         )
         .with_state(state);
@@ -150,6 +160,9 @@ async fn jobs_scheduler(state: AppState) {
         if let Err(e) = app::missions::proposals::expire_proposals(&state, &holder).await {
             tracing::error!(error = %e, "proposal expiry failed");
         }
+        if let Err(e) = app::contracts::server::remind_signatures(&state).await {
+            tracing::error!(error = %e, "signature reminders failed");
+        }
         let last = match last_run(&state.db, "broadcast").await {
             Ok(last) => last,
             Err(e) => {
@@ -193,7 +206,7 @@ fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
 pub async fn serve(app: Router, addr: SocketAddr) -> Result<(), StartError> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!(%addr, "listening");
-    axum::serve(listener, app.into_make_service()).with_graceful_shutdown(shutdown_signal()).await?;
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())
 }

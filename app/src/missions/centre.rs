@@ -33,12 +33,23 @@ pub async fn my_centre() -> Result<CentreHome, AppError> {
 #[component]
 pub fn CentreHomePage() -> impl IntoView {
     let data = Resource::new(|| (), |_| my_centre());
+    let contracts = Resource::new(|| (), |_| crate::contracts::my_contracts());
     view! {
         <PageTitle text="Mon centre"/>
         <RequireRole role=Role::Centre>
             <Loaded resource=data let:home>
                 <CentreSpace home/>
             </Loaded>
+            <section class="panel">
+                <h2>"Contrats de sous-traitance"</h2>
+                <Loaded resource=contracts let:list>
+                    {if list.is_empty() {
+                        view! { <p class="empty">"Aucun contrat pour l'instant : un contrat est établi quand un formateur accepte une de vos missions."</p> }.into_any()
+                    } else {
+                        view! { <crate::contracts::pages::ContractList contracts=list/> }.into_any()
+                    }}
+                </Loaded>
+            </section>
         </RequireRole>
     }
 }

@@ -302,7 +302,8 @@ fn ProposalPanel(mission: MissionDetail, proposal: ProposalView, answers: Answer
                 <h2>"Vous avez accepté cette mission"</h2>
                 <p><strong>{terms}</strong></p>
                 {centre}
-                <p>"Prenez contact avec les stagiaires ; vous signerez ensuite votre contrat de sous-traitance avec le centre."</p>
+                <p>"Prenez contact avec les stagiaires et signez votre contrat de sous-traitance avec le centre."</p>
+                <p><a class="button primary" href="/contrats">"Voir et signer mon contrat"</a></p>
                 {contacts}
             </section>
         }.into_any(),

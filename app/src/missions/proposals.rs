@@ -60,6 +60,13 @@ pub async fn accept(state: &AppState, ctx: &Ctx, proposal_id: i64) -> Result<(),
     }
     let body = format!("La mission « {} » a été acceptée : elle attend maintenant son contrat de sous-traitance.", m.title);
     tell_staff(state, "Proposition acceptée", &body, &format!("/equipe/missions/{mission_id}")).await;
+    // The acceptance stands even if the contract cannot be drawn now: staff draw it from the
+    // mission page.
+    if let Err(e) = crate::contracts::server::draw(state, mission_id, "").await {
+        tracing::error!(mission_id, error = %e, "contract not drawn after acceptance");
+        let body = format!("Le contrat de la mission « {} » n'a pas pu être établi automatiquement : établissez-le depuis la page de la mission.", m.title);
+        tell_staff(state, "Contrat à établir", &body, &format!("/equipe/missions/{mission_id}")).await;
+    }
     tracing::info!(mission_id, trainer = ctx.user_id, "proposal accepted");
     Ok(())
 }

@@ -498,6 +498,11 @@ pub mod server {
                 return Err(AppError::Rejected("Une proposition attend la réponse d'un formateur : annulez-la d'abord.".into()));
             }
         }
+        if to == MissionStatus::InProgress && !repo::contracts::mission_has_signed_contract(db, mission_id).await? {
+            return Err(AppError::Rejected(
+                "La mission ne peut passer « En cours » qu'avec un contrat de sous-traitance signé par le formateur et le centre.".into(),
+            ));
+        }
         if to == MissionStatus::Filled && m.chosen_trainer_id.is_none() {
             return Err(AppError::Rejected("Choisissez d'abord le formateur parmi les candidats.".into()));
         }

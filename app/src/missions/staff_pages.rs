@@ -178,7 +178,10 @@ pub fn StaffMissionPage() -> impl IntoView {
                     (Some(Err(e)), _) | (_, Some(Err(e))) => Some(view! { <ErrorPanel error=e/> }.into_any()),
                     (Some(Ok(mission)), Some(Ok(form))) => Some(view! {
                         <MissionEditor mission=mission.clone() form preset_centre=preset_centre.get_untracked() save status rate choice/>
-                        {mission.map(|m| view! { <BestProfilesSection mission_id=m.id data=best invite/> })}
+                        {mission.map(|m| view! {
+                            <crate::contracts::pages::MissionContractSection mission_id=m.id/>
+                            <BestProfilesSection mission_id=m.id data=best invite/>
+                        })}
                     }.into_any()),
                     _ => None,
                 }}

@@ -17,6 +17,8 @@ enum Access {
     Trainer,
     Staff,
     Centre,
+    /// Trainers and centre users (the two parties of a contract).
+    Signer,
 }
 
 /// Every server function with plausible arguments (so that a refusal comes from the access
@@ -25,6 +27,7 @@ fn catalogue() -> Vec<(&'static str, Vec<(&'static str, &'static str)>, Access)>
     use app::auth::*;
     use app::competence::staff::*;
     use app::competence::*;
+    use app::contracts::*;
     use app::missions::centre::*;
     use app::missions::staff::*;
     use app::centres::*;
@@ -160,6 +163,20 @@ fn catalogue() -> Vec<(&'static str, Vec<(&'static str, &'static str)>, Access)>
         ),
         (SetQuestionActive::PATH, vec![("question_id", "1"), ("active", "false")], Access::Staff),
         (ImportBank::PATH, vec![MULTIPART], Access::Staff),
+        (LoadContract::PATH, vec![("id", "1")], Access::LoggedIn),
+        (MyContracts::PATH, vec![], Access::Signer),
+        (RequestSigningCode::PATH, vec![("contract_id", "1")], Access::Signer),
+        (SignContract::PATH, vec![("contract_id", "1"), ("document", "x"), ("code", "123456")], Access::Signer),
+        (LoadContractByLink::PATH, vec![("token", "abc")], Access::Anyone),
+        (RequestLinkCode::PATH, vec![("token", "abc")], Access::Anyone),
+        (SignByLink::PATH, vec![("token", "abc"), ("document", "x"), ("code", "123456")], Access::Anyone),
+        (LoadMissionContract::PATH, vec![("mission_id", "1")], Access::Staff),
+        (RedrawContract::PATH, vec![("mission_id", "1")], Access::Staff),
+        (SendCentreLink::PATH, vec![("contract_id", "1")], Access::Staff),
+        (RecordCdcSent::PATH, vec![("contract_id", "1"), ("sent_on", "")], Access::Staff),
+        (LoadTemplates::PATH, vec![], Access::Staff),
+        (SaveTemplate::PATH, vec![("based_on", "1"), ("body", "## A\nB"), ("note", "")], Access::Staff),
+        (VerifyContract::PATH, vec![("sha256", "abc")], Access::Anyone),
     ]
 }
 

@@ -8,6 +8,7 @@ mod accounts;
 mod authorization;
 mod loads;
 mod competence;
+mod contracts;
 mod missions;
 mod profiles;
 mod proposals;
