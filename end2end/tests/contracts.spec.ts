@@ -63,7 +63,7 @@ test('the trainer and the centre sign the contract; the verification page recogn
   await expect(hugo.getByTestId('code-sent')).toBeVisible();
   const hugoCode = await codeFor(page, HUGO);
   await hugo.getByRole('button', { name: 'Signer le contrat' }).click();
-  await expect(hugo.getByText('Cochez cette case pour confirmer')).toBeVisible();
+  await expect(hugo.locator('p.error', { hasText: 'Cochez cette case pour confirmer' })).toBeVisible();
   await hugo.getByLabel(/J'ai lu l'intégralité du contrat/).check();
   await hugo.getByLabel('Code reçu par e-mail').fill(hugoCode);
   await hugo.getByRole('button', { name: 'Signer le contrat' }).click();

@@ -318,19 +318,39 @@ pub fn ContractList(contracts: Vec<ContractSummary>) -> impl IntoView {
     }
 }
 
+/// The actions of the contract section of the staff mission page (created by the page, so
+/// that its resource, also created there, reloads after each of them).
+#[derive(Clone, Copy)]
+pub struct ContractActions {
+    pub redraw: ServerAction<RedrawContract>,
+    pub link: ServerAction<SendCentreLink>,
+    pub cdc: ServerAction<RecordCdcSent>,
+}
+
+impl ContractActions {
+    pub fn new() -> Self {
+        Self { redraw: ServerAction::new(), link: ServerAction::new(), cdc: ServerAction::new() }
+    }
+
+    /// Changes after each action, for the resource's source.
+    pub fn version(self) -> (usize, usize, usize) {
+        (self.redraw.version().get(), self.link.version().get(), self.cdc.version().get())
+    }
+}
+
+impl Default for ContractActions {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// The contract section of the staff mission page.
 #[component]
-pub fn MissionContractSection(mission_id: i64) -> impl IntoView {
-    let redraw = ServerAction::<RedrawContract>::new();
-    let link = ServerAction::<SendCentreLink>::new();
-    let cdc = ServerAction::<RecordCdcSent>::new();
-    let data = Resource::new(
-        move || (redraw.version().get(), link.version().get(), cdc.version().get()),
-        move |_| load_mission_contract(mission_id),
-    );
+pub fn MissionContractSection(data: Resource<Result<Option<MissionContract>, AppError>>, actions: ContractActions) -> impl IntoView {
+    let ContractActions { redraw, link, cdc } = actions;
     view! {
         <Loaded resource=data let:mc>
-            {(mc.can_draw || mc.current.is_some()).then(|| {
+            {mc.filter(|mc| mc.can_draw || mc.current.is_some()).map(|mc| {
                 let cdc_state = FormState::new(cdc);
                 view! {
                     <section class="panel" data-testid="mission-contract">

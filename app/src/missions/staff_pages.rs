@@ -165,6 +165,11 @@ pub fn StaffMissionPage() -> impl IntoView {
     );
     let form = Resource::new(|| (), |_| load_mission_form());
     let invite = ServerAction::<InviteTrainer>::new();
+    let contract_actions = crate::contracts::pages::ContractActions::new();
+    let contract = Resource::new(
+        move || (id.get(), status.version().get(), choice.propose.version().get(), contract_actions.version()),
+        |(id, ..)| async move { if id == 0 { Ok(None) } else { crate::contracts::load_mission_contract(id).await.map(Some) } },
+    );
     let best = Resource::new(
         move || (id.get(), status.version().get(), choice.propose.version().get(), invite.version().get()),
         |(id, ..)| async move { if id == 0 { Ok(None) } else { best_profiles(id).await.map(Some) } },
@@ -179,7 +184,7 @@ pub fn StaffMissionPage() -> impl IntoView {
                     (Some(Ok(mission)), Some(Ok(form))) => Some(view! {
                         <MissionEditor mission=mission.clone() form preset_centre=preset_centre.get_untracked() save status rate choice/>
                         {mission.map(|m| view! {
-                            <crate::contracts::pages::MissionContractSection mission_id=m.id/>
+                            <crate::contracts::pages::MissionContractSection data=contract actions=contract_actions/>
                             <BestProfilesSection mission_id=m.id data=best invite/>
                         })}
                     }.into_any()),
