@@ -54,7 +54,11 @@ BEGIN
         OR NEW.pdf IS DISTINCT FROM OLD.pdf OR NEW.pdf_sha256 IS DISTINCT FROM OLD.pdf_sha256 THEN
         RAISE EXCEPTION 'a contract''s content is frozen';
     END IF;
-    IF OLD.status = 'signe' AND (NEW.signed_pdf IS DISTINCT FROM OLD.signed_pdf
+    IF (OLD.status = 'remplace' AND NEW.status <> 'remplace')
+        OR (OLD.status = 'signe' AND NEW.status NOT IN ('signe', 'remplace')) THEN
+        RAISE EXCEPTION 'a signed or replaced contract keeps its status';
+    END IF;
+    IF OLD.signed_sha256 IS NOT NULL AND (NEW.signed_pdf IS DISTINCT FROM OLD.signed_pdf
         OR NEW.signed_sha256 IS DISTINCT FROM OLD.signed_sha256 OR NEW.proof_json IS DISTINCT FROM OLD.proof_json
         OR NEW.proof_pdf IS DISTINCT FROM OLD.proof_pdf OR NEW.trainer_signed_at IS DISTINCT FROM OLD.trainer_signed_at
         OR NEW.centre_signed_at IS DISTINCT FROM OLD.centre_signed_at) THEN

@@ -49,9 +49,15 @@ BEGIN
 END;
 CREATE TRIGGER contracts_signed_frozen BEFORE UPDATE OF signed_pdf, signed_sha256, proof_json, proof_pdf,
     trainer_signed_at, centre_signed_at ON contracts
-    WHEN OLD.status = 'signe'
+    WHEN OLD.signed_sha256 IS NOT NULL
 BEGIN
     SELECT RAISE(ABORT, 'a signed contract cannot change');
+END;
+-- A signed contract is only ever replaced by a newer signed version; a replaced one stays so.
+CREATE TRIGGER contracts_status_guard BEFORE UPDATE OF status ON contracts
+    WHEN OLD.status = 'remplace' OR (OLD.status = 'signe' AND NEW.status NOT IN ('signe', 'remplace'))
+BEGIN
+    SELECT RAISE(ABORT, 'a signed or replaced contract keeps its status');
 END;
 CREATE TRIGGER contracts_no_delete BEFORE DELETE ON contracts
 BEGIN

@@ -222,7 +222,7 @@ fn QuestionForm(code: String, question: Option<StaffQuestion>, language: bool) -
             </div>
             <div class="field" class:has-error=move || form.field("prompt").get().is_some()>
                 <label for=format!("{prefix}-prompt") class="req">"Énoncé"</label>
-                <textarea id=format!("{prefix}-prompt") name="prompt" rows="2">{q.as_ref().map(|q| q.prompt.clone()).unwrap_or_default()}</textarea>
+                <textarea id=format!("{prefix}-prompt") name="prompt" rows="2">{crate::components::textarea_text(q.as_ref().map(|q| q.prompt.clone()).unwrap_or_default())}</textarea>
                 {move || form.field("prompt").get().map(|e| view! { <p class="error">{e}</p> })}
             </div>
             <fieldset class="choices" class:has-error=move || options_error.get().is_some()>
@@ -240,7 +240,7 @@ fn QuestionForm(code: String, question: Option<StaffQuestion>, language: bool) -
             </fieldset>
             <div class="field">
                 <label for=format!("{prefix}-explanation")>"Explication (montrée après la tentative)"</label>
-                <textarea id=format!("{prefix}-explanation") name="explanation" rows="2">{q.as_ref().map(|q| q.explanation.clone()).unwrap_or_default()}</textarea>
+                <textarea id=format!("{prefix}-explanation") name="explanation" rows="2">{crate::components::textarea_text(q.as_ref().map(|q| q.explanation.clone()).unwrap_or_default())}</textarea>
             </div>
             {(id != 0).then(|| view! { <p class="hint">"Si la question a déjà été posée, elle est retirée et remplacée par cette nouvelle version (les corrections passées restent intactes)."</p> })}
             <Submit label="Enregistrer la question" pending=action.pending()/>

@@ -102,6 +102,21 @@ pub fn set_status(_code: u16) {
     }
 }
 
+/// The text inside a `<textarea>`. The server's HTML writer leaves a textarea's text unescaped
+/// (it treats it as raw text), so a stored `</textarea><script>` would end the element: it is
+/// escaped here when rendering on the server. In the browser the text becomes a text node and
+/// stays as it is.
+pub fn textarea_text(text: String) -> String {
+    #[cfg(feature = "ssr")]
+    {
+        text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        text
+    }
+}
+
 /// Minimal percent-encoding for a path put in a query string.
 pub fn urlencode(value: &str) -> String {
     let mut out = String::with_capacity(value.len());

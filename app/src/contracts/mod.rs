@@ -98,6 +98,8 @@ pub struct ContractSummary {
 pub struct MissionContract {
     pub mission_id: i64,
     pub can_draw: bool,
+    /// What changed in the mission since the current contract was drawn.
+    pub stale: Option<String>,
     pub current: Option<ContractView>,
     pub versions: Vec<(i64, String, String)>,
 }
@@ -117,7 +119,7 @@ pub struct TemplatesView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum VerifyAnswer {
     /// A contract signed on the platform (the signed PDF, or the document both parties signed).
-    Signed { reference: String, version: i64, signed_pdf: bool, trainer: String, trainer_at: String, centre: String, centre_at: String },
+    Signed { reference: String, version: i64, signed_pdf: bool, trainer: String, trainer_at: String, centre: String, centre_at: String, superseded: bool },
     /// A contract drawn on the platform but not (yet) signed by both parties.
     NotSigned { reference: String },
     Unknown,

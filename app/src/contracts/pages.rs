@@ -357,6 +357,7 @@ pub fn MissionContractSection(data: Resource<Result<Option<MissionContract>, App
                         <h2>"Contrat de sous-traitance"</h2>
                         <FormAlert error=error_of(redraw.value())/>
                         <FormAlert error=error_of(link.value())/>
+                        {mc.stale.clone().map(|s| view! { <p class="alert alert-warning" data-testid="contract-stale">{s}</p> })}
                         {match mc.current.clone() {
                             None => view! { <p class="muted">"Aucun contrat n'a encore été établi pour cette mission."</p> }.into_any(),
                             Some(c) => {
@@ -411,7 +412,7 @@ pub fn MissionContractSection(data: Resource<Result<Option<MissionContract>, App
                             <ActionForm action=redraw attr:class="inline">
                                 <input type="hidden" name="mission_id" value=mc.mission_id.to_string()/>
                                 <button type="submit" class="button" disabled=move || redraw.pending().get()>
-                                    {if mc.current.is_some() { "Établir une nouvelle version (à signer à nouveau)" } else { "Établir le contrat" }}
+                                    {if mc.current.is_some() { "Établir une nouvelle version (à signer à nouveau ; la version signée reste en vigueur d'ici là)" } else { "Établir le contrat" }}
                                 </button>
                             </ActionForm>
                         })}
@@ -455,7 +456,7 @@ pub fn TemplatePage() -> impl IntoView {
                                 <div class="field" class:has-error=move || state.field("body").get().is_some()>
                                     <label for="f-body">"Articles du contrat"</label>
                                     <p class="hint" id="f-body-hint">"Chaque article commence par une ligne « ## Titre » ; une ligne vide sépare les paragraphes ; « ## [cpf] Titre » : article réservé aux missions financées par le CPF. Les parties, la mission et les montants sont présentés en tête du contrat."</p>
-                                    <textarea id="f-body" name="body" rows="24" class="mono" aria-describedby="f-body-hint">{t.body.clone()}</textarea>
+                                    <textarea id="f-body" name="body" rows="24" class="mono" aria-describedby="f-body-hint">{crate::components::textarea_text(t.body.clone())}</textarea>
                                     {move || state.field("body").get().map(|e| view! { <p class="error" data-testid="template-error">{e}</p> })}
                                 </div>
                                 <div class="field">
@@ -529,7 +530,7 @@ pub fn VerifyPage() -> impl IntoView {
             {move || answer().map(|r| match r {
                 Err(AppError::Invalid(_)) => ().into_any(),
                 Err(e) => view! { <p class="alert alert-error">{e.to_string()}</p> }.into_any(),
-                Ok(VerifyAnswer::Signed { reference, version, signed_pdf, trainer, trainer_at, centre, centre_at }) => view! {
+                Ok(VerifyAnswer::Signed { reference, version, signed_pdf, trainer, trainer_at, centre, centre_at, superseded }) => view! {
                     <section class="panel alert alert-success" data-testid="verify-result" data-outcome="signe">
                         <h2>"Contrat signé sur Mission Formateur"</h2>
                         <p>{format!("Ce document est {} du contrat {reference} (version {version}).", if signed_pdf { "le PDF signé" } else { "la version soumise à signature" })}</p>
@@ -537,6 +538,7 @@ pub fn VerifyPage() -> impl IntoView {
                             <li>{format!("Signé par {trainer} (formateur) le {trainer_at}.")}</li>
                             <li>{format!("Signé par {centre} pour le centre de formation le {centre_at}.")}</li>
                         </ul>
+                        {superseded.then(|| view! { <p>"Une version plus récente de ce contrat a depuis été signée par les deux parties."</p> })}
                     </section>
                 }.into_any(),
                 Ok(VerifyAnswer::NotSigned { reference }) => view! {

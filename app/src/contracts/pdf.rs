@@ -61,6 +61,57 @@ struct Input<'a> {
     chain_head: &'a str,
 }
 
+/// Whether DejaVu Sans has a glyph for `c` (what it lacks would make PDF/A export fail).
+fn covered(c: char) -> bool {
+    static FONT: OnceLock<Option<typst::text::Font>> = OnceLock::new();
+    FONT.get_or_init(|| typst::text::Font::new(typst::foundations::Bytes::new(FONTS[0]), 0))
+        .as_ref()
+        .is_some_and(|f| f.info().coverage.contains(c as u32))
+}
+
+/// Text as it can be printed: control characters become spaces (line breaks stay), bidi
+/// overrides that could reorder what a signer reads are dropped, and characters the font
+/// lacks become U+FFFD rather than failing the whole document.
+pub fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    // A break opportunity every 40 characters of an unbroken run (a long address or hash)
+    // keeps it inside the page.
+    let mut run = 0;
+    for c in text.chars() {
+        if matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}') {
+            continue;
+        }
+        let c = match c {
+            '\n' => '\n',
+            c if c.is_control() => ' ',
+            c if c.is_whitespace() || covered(c) => c,
+            _ => '\u{FFFD}',
+        };
+        if c.is_whitespace() {
+            run = 0;
+        } else {
+            run += 1;
+            if run > 40 {
+                out.push('\u{200B}');
+                run = 1;
+            }
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Applies `printable` to every string of a JSON value.
+fn clean(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => Value::String(printable(&s)),
+        Value::Array(items) => Value::Array(items.into_iter().map(clean).collect()),
+        Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (k, clean(v))).collect()),
+        other => other,
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum PdfError {
     #[error("typst: {0}")]
@@ -91,7 +142,7 @@ pub fn render(document: &Document<'_>, at: DateTime<Utc>) -> Result<Vec<u8>, Pdf
             ("proof", *content, &[][..], *entries, *document_sha256, *chain_head)
         }
     };
-    let data = serde_json::to_string(&Input { mode, content, signatures, entries, document_sha256, chain_head })?;
+    let data = serde_json::to_string(&clean(serde_json::to_value(Input { mode, content, signatures, entries, document_sha256, chain_head })?))?;
     let mut inputs = Dict::new();
     inputs.insert("data".into(), data.into_value());
     let doc = engine()
@@ -147,6 +198,49 @@ mod tests {
         assert!(raw.contains("pdfaid"), "PDF/A metadata");
         // Same input, same bytes: the hash of a contract is stable.
         assert_eq!(pdf, render(&Document::Contract(&sample()), at).unwrap());
+    }
+
+    #[test]
+    fn the_signature_page_and_the_proof_file_render() {
+        let content = sample();
+        let hash = "ab".repeat(32);
+        let signature = SignatureFacts {
+            party: "Le formateur (sous-traitant)".into(),
+            name: "Hugo Lefèvre".into(),
+            identified_by: "code à usage unique envoyé à h***@exemple.test".into(),
+            at: "04/12/2026 10:00 (heure de Paris)".into(),
+            ip: "203.0.113.7".into(),
+            user_agent: "Firefox".into(),
+            document_sha256: hash.clone(),
+        };
+        let contract = render(&Document::Contract(&content), Utc::now()).unwrap();
+        let signed = render(&Document::Signed { content: &content, signatures: &[signature], document_sha256: &hash, chain_head: &hash }, Utc::now()).unwrap();
+        assert!(signed.len() > contract.len(), "the signature page is added");
+        let entry = ProofEntryFacts {
+            seq: 1,
+            event: "Contrat établi".into(),
+            party: "Plateforme".into(),
+            signer: String::new(),
+            identified_by: String::new(),
+            at: "04/12/2026 10:00".into(),
+            ip: String::new(),
+            user_agent: String::new(),
+            document_sha256: hash.clone(),
+            prev_hash: "0".repeat(64),
+            entry_hash: hash.clone(),
+        };
+        let proof = render(&Document::Proof { content: &content, entries: &[entry], document_sha256: &hash, chain_head: "" }, Utc::now()).unwrap();
+        assert!(proof.starts_with(b"%PDF-"));
+    }
+
+    #[test]
+    fn characters_the_font_lacks_or_control_characters_do_not_fail_the_pdf() {
+        let mut content = sample();
+        content.trainer.address = "3 rue Zhōng 中 \u{7} bis".into();
+        content.mission.title = "Excel \u{202E}LTR".into();
+        content.centre.detail = "Wei Zhang 张".into();
+        assert!(render(&Document::Contract(&content), Utc::now()).is_ok());
+        assert_eq!(printable("Zhōng 中\u{7}\u{202E}x"), "Zhōng \u{FFFD} x");
     }
 
     #[test]

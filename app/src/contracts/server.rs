@@ -26,6 +26,15 @@ pub const REMINDER_JOB: &str = "contract_reminders";
 // ---------------------------------------------------------------------------------------------
 // Drawing
 
+/// A SIRET or NDA as printed ("732 829 320 00074"); kept as stored if it does not parse.
+fn grouped_siret(raw: &str) -> String {
+    crate::domain::Siret::parse(raw).map(|s| s.to_string()).unwrap_or_else(|_| raw.to_string())
+}
+
+fn grouped_nda(raw: &str) -> String {
+    crate::domain::Nda::parse(raw).map(|n| n.to_string()).unwrap_or_else(|_| raw.to_string())
+}
+
 async fn user_name(state: &AppState, user_id: i64) -> Result<String, AppError> {
     Ok(repo::accounts::find_user_by_id(&state.db, user_id).await?.map(|u| format!("{} {}", u.first_name, u.last_name)).unwrap_or_default())
 }
@@ -108,15 +117,15 @@ pub async fn draw(state: &AppState, mission_id: i64, drawn_by: &str) -> Result<i
         drawn_on: french_date(today()),
         centre: PartyFacts {
             name: centre.name.clone(),
-            siret: centre.siret.clone(),
-            nda: centre.nda.clone().unwrap_or_default(),
+            siret: grouped_siret(&centre.siret),
+            nda: grouped_nda(centre.nda.as_deref().unwrap_or_default()),
             address: address(Some(&centre.address_line), Some(&centre.postal_code), Some(&centre.commune_name)),
             detail: centre.contact_name.clone(),
         },
         trainer: PartyFacts {
             name: format!("{} {}", t.first_name, t.last_name),
-            siret: t.siret.clone().unwrap_or_default(),
-            nda: t.nda.clone().unwrap_or_default(),
+            siret: grouped_siret(t.siret.as_deref().unwrap_or_default()),
+            nda: grouped_nda(t.nda.as_deref().unwrap_or_default()),
             address: address(t.address_line.as_deref(), t.postal_code.as_deref(), t.commune_name.as_deref()),
             detail: t.legal_status.as_deref().and_then(|s| LegalStatus::parse(s).ok()).map(|s| s.label().to_string()).unwrap_or_default(),
         },
@@ -249,7 +258,7 @@ async fn build_view(state: &AppState, row: ContractRow, reader: Reader<'_>) -> R
             at: DateTime::parse_from_rfc3339(&e.at).map(|d| paris_datetime(d.with_timezone(&Utc))).unwrap_or_else(|_| e.at.clone()),
             event: e.event.clone(),
             who: if e.signer_name.is_empty() { party_label(&e.party).to_string() } else { format!("{} — {}", party_label(&e.party), e.signer_name) },
-            detail: is_staff.then(|| format!("{} · IP {} · {}", e.identified_by, e.ip, e.user_agent)),
+            detail: (is_staff && !e.ip.is_empty()).then(|| format!("{} · IP {} · {}", e.identified_by, e.ip, e.user_agent)),
         })
         .collect();
     let base = match &reader {
@@ -257,10 +266,13 @@ async fn build_view(state: &AppState, row: ContractRow, reader: Reader<'_>) -> R
         Reader::User { .. } => format!("/contrats/{}", row.id),
     };
     let sealed = row.signed_sha256.is_some();
-    let newer = if row.status == ContractStatus::Superseded && !matches!(reader, Reader::Link { .. }) {
-        repo::contracts::for_mission(db, row.mission_id).await?.first().map(|c| c.id).filter(|id| *id != row.id)
-    } else {
-        None
+    let newer = match &reader {
+        Reader::User { ctx, centre_id } if row.status == ContractStatus::Superseded => repo::contracts::for_mission(db, row.mission_id)
+            .await?
+            .into_iter()
+            .find(|c| c.version > row.version && (ctx.is_staff() || c.trainer_id == ctx.user_id || Some(c.centre_id) == *centre_id))
+            .map(|c| c.id),
+        _ => None,
     };
     let staff = if is_staff {
         let link = repo::contracts::latest_link(db, row.id).await?.map(|(l, sent)| {
@@ -336,9 +348,16 @@ pub async fn readable_link(state: &AppState, token: &str) -> Result<Option<LinkR
     if token.len() != 64 || !token.chars().all(|c| c.is_ascii_hexdigit()) {
         return Ok(None);
     }
-    let link = repo::contracts::find_link(&state.db, &sha256_hex(token.as_bytes())).await?;
-    Ok(link.filter(|l| l.can_read(now())))
+    let Some(link) = repo::contracts::find_link(&state.db, &sha256_hex(token.as_bytes())).await?.filter(|l| l.can_read(now())) else {
+        return Ok(None);
+    };
+    // A link sent to a former contact of the centre stops working when the contact changes.
+    let Some(row) = repo::contracts::find(&state.db, link.contract_id).await? else { return Ok(None) };
+    let current = repo::centres::find(&state.db, row.centre_id).await?.map(|c| c.contact_email.trim().to_lowercase());
+    Ok((current.as_deref() == Some(link.email.to_lowercase().as_str())).then_some(link))
 }
+
+const VIGILANCE_FIRST: &str = "Ce contrat atteint 5 000 € HT : déposez d'abord une attestation de vigilance URSSAF de moins de six mois (Mon profil › Documents) et indiquez sa date dans votre situation administrative.";
 
 const LINK_CLOSED: &str = "Ce lien de signature n'est plus valable (il a expiré ou un lien plus récent a été envoyé). Demandez un nouveau lien à l'équipe Mission Formateur.";
 
@@ -431,8 +450,14 @@ async fn send_code(state: &AppState, row: &ContractRow, party: SignParty, email:
         Duration::seconds(60),
     )
     .await?;
-    if !stored {
-        return Err(AppError::Rejected("Un code vient de vous être envoyé : attendez une minute avant d'en demander un autre.".into()));
+    match stored {
+        repo::contracts::CodeStored::Stored => {}
+        repo::contracts::CodeStored::TooSoon => {
+            return Err(AppError::Rejected("Un code vient de vous être envoyé : attendez une minute avant d'en demander un autre.".into()));
+        }
+        repo::contracts::CodeStored::TooMany => {
+            return Err(AppError::Rejected("Trop de codes ont été demandés pour ce contrat aujourd'hui : réessayez demain ou contactez l'équipe.".into()));
+        }
     }
     let body = format!(
         "Bonjour {name},\n\nVotre code pour signer le contrat {} : {code}\n\nIl est valable {} minutes et ne sert qu'une fois. Si vous n'avez pas demandé ce code, ignorez ce message.\n\nL'équipe Mission Formateur",
@@ -488,6 +513,9 @@ pub async fn send_code_for_user(state: &AppState, ctx: &Ctx, contract_id: i64) -
     let row = repo::contracts::find(&state.db, contract_id).await?.ok_or(AppError::NotFound)?;
     let (party, name, email) = user_signer(state, ctx, &row).await?;
     open_for(&row, party)?;
+    if party == SignParty::Trainer && vigilance_of(state, &row).await?.blocks_signature() {
+        return Err(AppError::Rejected(VIGILANCE_FIRST.into()));
+    }
     send_code(state, &row, party, &email, &name).await
 }
 
@@ -516,9 +544,7 @@ async fn sign(state: &AppState, row: &ContractRow, signer: Signer<'_>, document:
     let code = parse_code(code).map_err(|m| AppError::field("code", m))?;
     open_for(row, signer.party)?;
     if signer.party == SignParty::Trainer && vigilance_of(state, row).await?.blocks_signature() {
-        return Err(AppError::Rejected(
-            "Ce contrat atteint 5 000 € HT : déposez d'abord une attestation de vigilance URSSAF de moins de six mois (Mon profil › Documents) et indiquez sa date dans votre situation administrative.".into(),
-        ));
+        return Err(AppError::Rejected(VIGILANCE_FIRST.into()));
     }
     let (ip, user_agent) = request_meta();
     let identified_by = match (&signer.link, signer.party) {
@@ -549,18 +575,22 @@ async fn sign(state: &AppState, row: &ContractRow, signer: Signer<'_>, document:
             match signer.party {
                 SignParty::Trainer if !both => {
                     for user in repo::contracts::centre_user_ids(&state.db, row.centre_id).await.unwrap_or_default() {
-                        let text = format!("Le formateur a signé le contrat de la mission « {title} » : il attend votre signature.");
+                        let text = format!("Le formateur a signé le contrat de la mission « {title} » : le contrat attend maintenant votre signature.");
                         notify(state, user, "Contrat signé par le formateur", &text, Some(&format!("/contrats/{}", row.id))).await;
                     }
                 }
                 SignParty::Centre if !both => {
-                    let text = format!("Le centre a signé le contrat de la mission « {title} » : il attend votre signature.");
+                    let text = format!("Le centre a signé le contrat de la mission « {title} » : le contrat attend maintenant votre signature.");
                     notify(state, row.trainer_id, "Contrat signé par le centre", &text, Some(&format!("/contrats/{}", row.id))).await;
                 }
                 _ => {}
             }
             if both {
-                seal(state, row.id).await?;
+                // The signature is recorded: a failure to seal is retried by the reminder job,
+                // it is not the signer's error.
+                if let Err(e) = seal(state, row.id).await {
+                    tracing::error!(contract_id = row.id, error = %e, "contract not sealed after the last signature");
+                }
             }
             Ok(())
         }
@@ -569,11 +599,20 @@ async fn sign(state: &AppState, row: &ContractRow, signer: Signer<'_>, document:
             "code",
             if attempts_left == 1 { "Ce code n'est pas le bon : il vous reste 1 essai.".to_string() } else { format!("Ce code n'est pas le bon : il vous reste {attempts_left} essais.") },
         )),
-        Signed::WrongCode { .. } | Signed::NoCode => Err(AppError::field("code", "Ce code a expiré, a déjà servi ou a été saisi trop de fois : demandez un nouveau code.")),
+        Signed::NoCode | Signed::LinkClosed if signed_meanwhile(state, row.id, signer.party).await => Ok(()),
+        Signed::WrongCode { .. } | Signed::NoCode => Err(AppError::field(
+            "code",
+            "Aucun code valable : demandez un code (il est valable 15 minutes, sert une fois et accepte 5 essais).",
+        )),
         Signed::NotToSign(status) => open_for(&ContractRow { status, ..row.clone() }, signer.party),
         Signed::DocumentChanged => Err(AppError::Rejected("Le contrat a changé depuis que vous l'avez ouvert : rechargez la page et relisez-le avant de signer.".into())),
         Signed::LinkClosed => Err(AppError::Rejected(LINK_CLOSED.into())),
     }
+}
+
+/// Whether the party signed in the meantime (a second submission of the same form).
+async fn signed_meanwhile(state: &AppState, contract_id: i64, party: SignParty) -> bool {
+    matches!(repo::contracts::find(&state.db, contract_id).await, Ok(Some(r)) if r.signed_at_by(party).is_some())
 }
 
 pub async fn sign_for_user(state: &AppState, ctx: &Ctx, contract_id: i64, document: &str, consent: bool, code: &str) -> Result<(), AppError> {
@@ -754,12 +793,41 @@ pub async fn mission_contract(state: &AppState, ctx: &Ctx, mission_id: i64) -> R
     let m = repo::missions::find(db, mission_id).await?.ok_or(AppError::NotFound)?;
     let rows = repo::contracts::for_mission(db, mission_id).await?;
     let versions = rows.iter().map(|r| (r.id, format!("Version {}", r.version), r.status.label().to_string())).collect();
+    let stale = match rows.first() {
+        Some(row) => {
+            let c = content_of(row)?;
+            let mut changes = Vec::new();
+            if row.centre_id != m.centre_id {
+                changes.push("le centre");
+            }
+            if c.mission.title != m.title {
+                changes.push("l'intitulé");
+            }
+            if c.mission.hours != m.hours || row.total_cents != rules::total_cents(m.hours, m.hourly_rate_cents) {
+                changes.push("les heures ou le taux horaire");
+            }
+            if c.mission.start != french_date(m.start_date) || c.mission.end != french_date(m.end_date) {
+                changes.push("les dates");
+            }
+            if c.mission.place != place_of(&m) {
+                changes.push("le lieu");
+            }
+            (!changes.is_empty()).then(|| {
+                format!(
+                    "La mission a changé depuis l'établissement du contrat ({}) : établissez une nouvelle version pour la faire signer.",
+                    changes.join(", ")
+                )
+            })
+        }
+        None => None,
+    };
     let current = match rows.into_iter().next() {
         Some(row) => Some(build_view(state, row, Reader::User { ctx, centre_id: None }).await?),
         None => None,
     };
     Ok(MissionContract {
         mission_id,
+        stale,
         can_draw: m.chosen_trainer_id.is_some() && matches!(m.status, MissionStatus::Filled | MissionStatus::InProgress),
         current,
         versions,
@@ -889,6 +957,7 @@ pub async fn verify(state: &AppState, sha256: &str) -> Result<VerifyAnswer, AppE
             .unwrap_or_default()
     };
     Ok(VerifyAnswer::Signed {
+        superseded: row.status == ContractStatus::Superseded,
         signed_pdf: row.signed_sha256.as_deref() == Some(sha.as_str()),
         reference: row.reference,
         version: row.version,

@@ -400,6 +400,8 @@ pub fn vigilance(total_cents: i64, attestation_date: Option<NaiveDate>, uploaded
 pub const CODE_VALID_MINUTES: i64 = 15;
 /// Wrong codes tolerated before a new code must be asked for.
 pub const CODE_MAX_ATTEMPTS: i64 = 5;
+/// Codes one signer may ask for one contract in 24 hours.
+pub const CODES_PER_DAY: i64 = 10;
 /// How long a centre's signing link lets them sign, in days.
 pub const LINK_VALID_DAYS: i64 = 7;
 /// How long a centre's link still opens the signed documents after that, in days.
@@ -453,7 +455,7 @@ L'action s'adresse à {{mission.stagiaires}}, de niveau {{mission.niveau}}.
 L'action représente {{mission.heures}} heures de formation, à réaliser du {{mission.debut}} au {{mission.fin}}. Rythme prévu : {{mission.rythme}}.
 
 ## Moyens pédagogiques, techniques et d'encadrement
-L'action est réalisée en {{mission.format}}, lieu : {{mission.lieu}}. Le donneur d'ordre met à disposition les locaux ou l'outil de formation à distance, et communique au sous-traitant le programme, les objectifs et les informations utiles sur les stagiaires. Le sous-traitant apporte ses supports pédagogiques et son expertise.
+Modalité de l'action : {{mission.format}} ; lieu : {{mission.lieu}}. Le donneur d'ordre met à disposition les locaux ou l'outil de formation à distance, et communique au sous-traitant le programme, les objectifs et les informations utiles sur les stagiaires. Le sous-traitant apporte ses supports pédagogiques et son expertise.
 
 ## Modalités de déroulement, de suivi et d'évaluation
 Le sous-traitant fait signer la feuille d'émargement par demi-journée, par chaque stagiaire et par lui-même. Il évalue les acquis des stagiaires selon les modalités définies par le donneur d'ordre et lui transmet les feuilles d'émargement et les évaluations à l'issue de l'action. Il signale sans délai toute absence ou difficulté.

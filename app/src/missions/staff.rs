@@ -503,12 +503,23 @@ pub mod server {
                 "La mission ne peut passer « En cours » qu'avec un contrat de sous-traitance signé par le formateur et le centre.".into(),
             ));
         }
+        if from == MissionStatus::Filled && matches!(to, MissionStatus::Published | MissionStatus::Cancelled) {
+            if repo::contracts::mission_has_signed_contract(db, mission_id).await? {
+                return Err(AppError::Rejected(
+                    "Un contrat signé lie le formateur et le centre pour cette mission : elle ne peut plus être rouverte ni annulée ici. Contactez les parties pour y mettre fin.".into(),
+                ));
+            }
+        }
         if to == MissionStatus::Filled && m.chosen_trainer_id.is_none() {
             return Err(AppError::Rejected("Choisissez d'abord le formateur parmi les candidats.".into()));
         }
         let published_at = if to == MissionStatus::Published && m.published_at.is_none() { Some(now()) } else { m.published_at };
         if !repo::missions::change_status(db, ctx, mission_id, (from, to), published_at).await? {
             return Err(AppError::Rejected("La mission a changé entre-temps : rechargez la page.".into()));
+        }
+        if from == MissionStatus::Filled && matches!(to, MissionStatus::Published | MissionStatus::Cancelled) {
+            // The contract drawn for the trainer who accepted no longer holds.
+            repo::contracts::void_open(db, mission_id).await?;
         }
         tracing::info!(mission_id, by = ctx.user_id, status = to.code(), "mission status changed");
         Ok(())

@@ -276,7 +276,7 @@ fn MissionEditor(
                 </div>
                 <div class="field">
                     <label for="f-description">"Description"</label>
-                    <textarea id="f-description" name="description" rows="3">{description}</textarea>
+                    <textarea id="f-description" name="description" rows="3">{crate::components::textarea_text(description)}</textarea>
                 </div>
                 <div class="row">
                     <div class="field">
@@ -306,7 +306,7 @@ fn MissionEditor(
                 </div>
                 <div class="field" class:has-error=move || form_state.field("learners").get().is_some()>
                     <label for="f-learners">"Contacts des stagiaires (cachés aux formateurs jusqu'au choix)"</label>
-                    <textarea id="f-learners" name="learners" rows="3" placeholder="Nom ; téléphone ; e-mail — une ligne par stagiaire">{learners_text}</textarea>
+                    <textarea id="f-learners" name="learners" rows="3" placeholder="Nom ; téléphone ; e-mail — une ligne par stagiaire">{crate::components::textarea_text(learners_text)}</textarea>
                     {move || form_state.field("learners").get().map(|e| view! { <p class="error">{e}</p> })}
                 </div>
                 <Submit label=if id == 0 { "Créer la mission (brouillon)" } else { "Enregistrer la mission" } pending=save.pending()/>

@@ -410,7 +410,7 @@ fn IdentityForm(profile: MyProfile) -> impl IntoView {
                 </div>
                 <div class="field" class:has-error=move || form.field("presentation").get().is_some()>
                     <label for="f-presentation">"Présentation"</label>
-                    <textarea id="f-presentation" name="presentation" rows="4" maxlength="2000">{id.presentation.clone().unwrap_or_default()}</textarea>
+                    <textarea id="f-presentation" name="presentation" rows="4" maxlength="2000">{crate::components::textarea_text(id.presentation.clone().unwrap_or_default())}</textarea>
                     <p class="hint">"Quelques lignes sur vous, votre approche pédagogique, vos publics."</p>
                     {field_message(form.field("presentation"))}
                 </div>

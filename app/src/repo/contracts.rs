@@ -268,10 +268,21 @@ pub struct NewContract<'a> {
 /// Inserts a contract, marks the mission's earlier versions as replaced and opens its log.
 /// `None` when another version with the same number was drawn meanwhile.
 pub async fn insert(db: &Db, c: &NewContract<'_>) -> Result<Option<i64>, sqlx::Error> {
-    let result = write_tx!(db, |tx| {
-        sqlx::query("UPDATE contracts SET status = $1 WHERE mission_id = $2 AND status <> $1")
+    match insert_tx(db, c).await {
+        Ok(id) => Ok(Some(id)),
+        Err(sqlx::Error::Database(d)) if d.is_unique_violation() => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// A signed version stays in force until a newer version is signed (`seal` replaces it then);
+/// an unsigned one is replaced at once.
+async fn insert_tx(db: &Db, c: &NewContract<'_>) -> Result<i64, sqlx::Error> {
+    write_tx!(db, |tx| {
+        sqlx::query("UPDATE contracts SET status = $1 WHERE mission_id = $2 AND status = $3")
             .bind(ContractStatus::Superseded)
             .bind(c.mission_id)
+            .bind(ContractStatus::ToSign)
             .execute(&mut *tx)
             .await?;
         let id: i64 = sqlx::query_scalar(
@@ -302,12 +313,7 @@ pub async fn insert(db: &Db, c: &NewContract<'_>) -> Result<Option<i64>, sqlx::E
             ..LogFields::default()
         }, c.created_at);
         Ok::<i64, sqlx::Error>(id)
-    });
-    match result {
-        Ok(id) => Ok(Some(id)),
-        Err(sqlx::Error::Database(d)) if d.is_unique_violation() => Ok(None),
-        Err(e) => Err(e),
-    }
+    })
 }
 
 pub async fn pdf(db: &Db, id: i64) -> Result<Option<Vec<u8>>, sqlx::Error> {
@@ -342,10 +348,21 @@ pub async fn set_cdc_sent(db: &Db, id: i64, on: Option<NaiveDate>) -> Result<boo
     })
 }
 
-/// Whether the mission's latest contract is signed by both parties.
+/// Replaces the mission's unsigned contracts (the mission was reopened or cancelled).
+pub async fn void_open(db: &Db, mission_id: i64) -> Result<u64, sqlx::Error> {
+    on_db!(db, |pool| {
+        sqlx::query("UPDATE contracts SET status = 'remplace' WHERE mission_id = $1 AND status = 'a_signer'")
+            .bind(mission_id)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected())
+    })
+}
+
+/// Whether a contract signed by both parties is in force for the mission.
 pub async fn mission_has_signed_contract(db: &Db, mission_id: i64) -> Result<bool, sqlx::Error> {
     let status: Option<ContractStatus> = on_db!(db, |pool| {
-        sqlx::query_scalar("SELECT status FROM contracts WHERE mission_id = $1 ORDER BY version DESC LIMIT 1")
+        sqlx::query_scalar("SELECT status FROM contracts WHERE mission_id = $1 AND status = 'signe' LIMIT 1")
             .bind(mission_id)
             .fetch_optional(pool)
             .await
@@ -470,6 +487,9 @@ pub struct Signature<'a> {
 pub async fn sign(db: &Db, s: &Signature<'_>, at: DateTime<Utc>) -> Result<Signed, sqlx::Error> {
     let at = log_time(at);
     write_tx!(db, |tx| {
+        // One signing attempt at a time per contract (Postgres row lock; SQLite is serial):
+        // the wrong-code counter below is read and written without a race.
+        sqlx::query("UPDATE contracts SET id = id WHERE id = $1").bind(s.contract_id).execute(&mut *tx).await?;
         // The code: the newest one sent to this signer for this contract.
         let code: Option<(i64, String, i64, DateTime<Utc>, Option<DateTime<Utc>>)> = sqlx::query_as(
             "SELECT id, code_hash, attempts, expires_at, used_at FROM signing_codes
@@ -558,8 +578,8 @@ pub async fn sign(db: &Db, s: &Signature<'_>, at: DateTime<Utc>) -> Result<Signe
 
 /// Seals a contract both parties signed: the signed PDF and the proof file, once.
 pub async fn seal(db: &Db, id: i64, signed_pdf: &[u8], signed_sha256: &str, proof_json: &str, proof_pdf: &[u8], at: DateTime<Utc>) -> Result<bool, sqlx::Error> {
-    on_db!(db, |pool| {
-        sqlx::query(
+    write_tx!(db, |tx| {
+        let sealed = sqlx::query(
             "UPDATE contracts SET status = 'signe', signed_pdf = $1, signed_sha256 = $2, proof_json = $3, proof_pdf = $4, signed_at = $5
              WHERE id = $6 AND status = 'a_signer' AND trainer_signed_at IS NOT NULL AND centre_signed_at IS NOT NULL",
         )
@@ -569,9 +589,22 @@ pub async fn seal(db: &Db, id: i64, signed_pdf: &[u8], signed_sha256: &str, proo
         .bind(proof_pdf)
         .bind(at)
         .bind(id)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected() == 1)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        if sealed {
+            // The older signed versions of the mission's contract are replaced by this one.
+            sqlx::query(
+                "UPDATE contracts SET status = 'remplace' WHERE status = 'signe' AND id <> $1
+                    AND mission_id = (SELECT mission_id FROM contracts WHERE id = $1)
+                    AND version < (SELECT version FROM contracts WHERE id = $1)",
+            )
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        Ok::<bool, sqlx::Error>(sealed)
     })
 }
 
@@ -589,8 +622,18 @@ pub async fn unsealed(db: &Db) -> Result<Vec<i64>, sqlx::Error> {
 // ---------------------------------------------------------------------------------------------
 // One-time codes
 
-/// Stores a new code unless one was sent to the same signer less than `min_gap` ago;
-/// returns whether it was stored.
+/// Whether a new code was stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeStored {
+    Stored,
+    /// One was sent less than `min_gap` ago.
+    TooSoon,
+    /// The day's allowance (`CODES_PER_DAY`) is used.
+    TooMany,
+}
+
+/// Stores a new code unless one was sent to the same signer less than `min_gap` ago or too
+/// many were sent today.
 pub async fn insert_code(
     db: &Db,
     contract_id: i64,
@@ -600,7 +643,7 @@ pub async fn insert_code(
     at: DateTime<Utc>,
     expires_at: DateTime<Utc>,
     min_gap: chrono::Duration,
-) -> Result<bool, sqlx::Error> {
+) -> Result<CodeStored, sqlx::Error> {
     write_tx!(db, |tx| {
         sqlx::query("UPDATE contracts SET id = id WHERE id = $1").bind(contract_id).execute(&mut *tx).await?;
         let recent: Option<i64> = sqlx::query_scalar(
@@ -612,8 +655,17 @@ pub async fn insert_code(
         .bind(at - min_gap)
         .fetch_optional(&mut *tx)
         .await?;
+        let today: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM signing_codes WHERE contract_id = $1 AND party = $2 AND created_at > $3")
+            .bind(contract_id)
+            .bind(party.code())
+            .bind(at - chrono::Duration::hours(24))
+            .fetch_one(&mut *tx)
+            .await?;
         if recent.is_some() {
-            return Ok(false);
+            return Ok(CodeStored::TooSoon);
+        }
+        if today >= crate::domain::contracts::CODES_PER_DAY {
+            return Ok(CodeStored::TooMany);
         }
         sqlx::query("INSERT INTO signing_codes (contract_id, party, email, code_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(contract_id)
@@ -624,7 +676,7 @@ pub async fn insert_code(
             .bind(expires_at)
             .execute(&mut *tx)
             .await?;
-        Ok::<bool, sqlx::Error>(true)
+        Ok::<CodeStored, sqlx::Error>(CodeStored::Stored)
     })
 }
 

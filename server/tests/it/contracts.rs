@@ -136,7 +136,7 @@ async fn both_sign_then_nothing_can_change(backend: Backend) {
     assert!(reply.text.contains("contrat de sous-traitance signé"), "{}", reply.text);
 
     // The trainer signs: no code yet, then consent missing, a wrong code, a stale document.
-    assert!(sign_as_user(&app, &a.trainer, id, &c.pdf_sha256, true, "123456").await.text.contains("demandez un nouveau code"));
+    assert!(sign_as_user(&app, &a.trainer, id, &c.pdf_sha256, true, "123456").await.text.contains("demandez un code"));
     let reply = app.call(&a.trainer, RequestSigningCode::PATH, &[("contract_id", &id.to_string())]).await;
     assert_eq!(reply.status, 200, "{}", reply.text);
     assert_eq!(reply.body.as_str(), Some("a***@exemple.fr"));
@@ -238,20 +238,47 @@ async fn both_sign_then_nothing_can_change(backend: Backend) {
     assert!(exec(&app, "UPDATE contracts SET pdf_sha256 = 'x' WHERE id = $1", id).await.is_err());
     assert!(exec(&app, "UPDATE contracts SET signed_sha256 = 'x' WHERE id = $1", id).await.is_err());
     assert!(exec(&app, "DELETE FROM contracts WHERE id = $1", id).await.is_err());
+    assert!(exec(&app, "UPDATE contracts SET status = 'a_signer' WHERE id = $1", id).await.is_err());
     assert!(exec(&app, "UPDATE signature_log SET ip = '10.0.0.1' WHERE contract_id = $1", id).await.is_err());
     assert!(exec(&app, "DELETE FROM signature_log WHERE contract_id = $1", id).await.is_err());
     assert_eq!(view(&app, &a.staff, id).await.signed_sha256.as_deref(), Some(signed_sha.as_str()));
 
-    // A change makes a new version to sign again; the signed one stays as it was.
+    // A signed mission cannot be reopened.
+    let reply = app.call(&a.staff, ChangeMissionStatus::PATH, &[("mission_id", &a.mission.to_string()), ("status", "annulee")]).await;
+    assert_eq!(reply.status, 200, "a running mission can be cancelled: {}", reply.text);
+
+    // A change makes a new version to sign again; the signed one stays in force until then.
+    let reply = app.call(&a.staff, RedrawContract::PATH, &[("mission_id", &a.mission.to_string())]).await;
+    assert_eq!(reply.status, 422, "no new version of a cancelled mission's contract");
+    exec(&app, "UPDATE missions SET status = 'en_cours' WHERE id = $1", a.mission).await.unwrap();
+    exec(&app, "UPDATE missions SET hours = 30 WHERE id = $1", a.mission).await.unwrap();
+    let mc: MissionContract = serde_json::from_value(app.call(&a.staff, LoadMissionContract::PATH, &[("mission_id", &a.mission.to_string())]).await.body).unwrap();
+    assert!(mc.stale.expect("staff see that the mission changed").contains("les heures"));
     let reply = app.call(&a.staff, RedrawContract::PATH, &[("mission_id", &a.mission.to_string())]).await;
     assert_eq!(reply.status, 200, "{}", reply.text);
     let old = view(&app, &a.trainer, id).await;
-    assert_eq!(old.status, ContractStatus::Superseded);
-    let new_id = old.newer.expect("newer version");
+    assert_eq!(old.status, ContractStatus::Signed, "the signed version stays in force");
+    let list: Vec<ContractSummary> = serde_json::from_value(app.call(&a.trainer, MyContracts::PATH, &[]).await.body).unwrap();
+    let new_id = list.iter().find(|c| c.id != id).expect("new version").id;
     let new = view(&app, &a.trainer, new_id).await;
-    assert_eq!((new.version, new.status), (2, ContractStatus::ToSign));
+    assert_eq!((new.version, new.status, new.content.mission.hours), (2, ContractStatus::ToSign, 30));
+    // Both sign the new version: it replaces the old one, which keeps its signed PDF.
+    assert_eq!(app.call(&a.trainer, RequestSigningCode::PATH, &[("contract_id", &new_id.to_string())]).await.status, 200);
+    let code = code_sent_to(&app, "anne@exemple.fr").await;
+    assert_eq!(sign_as_user(&app, &a.trainer, new_id, &new.pdf_sha256, true, &code).await.status, 200);
+    let token2 = link_sent_to(&app, "contact@centre.fr").await;
+    assert_eq!(app.call(&client(), RequestLinkCode::PATH, &[("token", &token2)]).await.status, 200);
+    let code = code_sent_to(&app, "contact@centre.fr").await;
+    assert_eq!(sign_by_link(&app, &token2, &new.pdf_sha256, &code).await.status, 200);
+    let old = view(&app, &a.trainer, id).await;
+    assert_eq!(old.status, ContractStatus::Superseded);
+    assert_eq!(old.newer, Some(new_id));
     assert_eq!(old.signed_sha256.as_deref(), Some(signed_sha.as_str()));
-    assert!(sign_as_user(&app, &a.trainer, id, &old.pdf_sha256, true, "123456").await.text.contains("remplacé"));
+    assert!(sign_as_user(&app, &a.trainer, new_id, &new.pdf_sha256, true, "123456").await.status == 200, "already signed: nothing to do");
+    match serde_json::from_value(app.call(&client(), VerifyContract::PATH, &[("sha256", &signed_sha)]).await.body).unwrap() {
+        VerifyAnswer::Signed { superseded, .. } => assert!(superseded),
+        other => panic!("{other:?}"),
+    }
 
     // Someone edits the log behind the database's back: the chain shows where.
     let drop_trigger = match backend {
@@ -272,9 +299,13 @@ async fn codes_links_and_vigilance(backend: Backend) {
     let c = view(&app, &a.trainer, id).await;
     assert_eq!(c.vigilance.as_ref().map(|v| v.0), Some(false));
     assert!(c.blocker.is_some());
-    assert_eq!(app.call(&a.trainer, RequestSigningCode::PATH, &[("contract_id", &id.to_string())]).await.status, 200);
-    let code = code_sent_to(&app, "anne@exemple.fr").await;
-    let reply = sign_as_user(&app, &a.trainer, id, &c.pdf_sha256, true, &code).await;
+    // No code is even sent until the attestation is there; signing is refused.
+    let emails_before = app.email_count("anne@exemple.fr").await;
+    let reply = app.call(&a.trainer, RequestSigningCode::PATH, &[("contract_id", &id.to_string())]).await;
+    assert_eq!(reply.status, 422);
+    assert!(reply.text.contains("URSSAF"), "{}", reply.text);
+    assert_eq!(app.email_count("anne@exemple.fr").await, emails_before);
+    let reply = sign_as_user(&app, &a.trainer, id, &c.pdf_sha256, true, "123456").await;
     assert_eq!(reply.status, 422);
     assert!(reply.text.contains("URSSAF"), "{}", reply.text);
 
@@ -283,14 +314,16 @@ async fn codes_links_and_vigilance(backend: Backend) {
     on_db!(&app.db, |pool| sqlx::query("UPDATE trainer_profiles SET urssaf_attestation_date = $1 WHERE user_id = $2").bind(old).bind(a.trainer_id).execute(pool).await.map(drop)).unwrap();
     let pdf = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n".to_vec();
     assert_eq!(app.upload(&a.trainer, app::profile::UploadDocument::PATH, "urssaf", "attestation.pdf", pdf).await.status, 200);
-    assert!(sign_as_user(&app, &a.trainer, id, &c.pdf_sha256, true, &code).await.text.contains("URSSAF"));
+    assert!(sign_as_user(&app, &a.trainer, id, &c.pdf_sha256, true, "123456").await.text.contains("URSSAF"));
     let recent = app::infra::time::today() - chrono::Duration::days(30);
     on_db!(&app.db, |pool| sqlx::query("UPDATE trainer_profiles SET urssaf_attestation_date = $1 WHERE user_id = $2").bind(recent).bind(a.trainer_id).execute(pool).await.map(drop)).unwrap();
     assert_eq!(view(&app, &a.staff, id).await.vigilance.map(|v| v.0), Some(true));
+    assert_eq!(app.call(&a.trainer, RequestSigningCode::PATH, &[("contract_id", &id.to_string())]).await.status, 200);
+    let code = code_sent_to(&app, "anne@exemple.fr").await;
 
     // An expired code is refused; so is a code after five wrong tries.
     exec(&app, "UPDATE signing_codes SET expires_at = created_at WHERE contract_id = $1", id).await.unwrap();
-    assert!(sign_as_user(&app, &a.trainer, id, &c.pdf_sha256, true, &code).await.text.contains("a expiré"));
+    assert!(sign_as_user(&app, &a.trainer, id, &c.pdf_sha256, true, &code).await.text.contains("Aucun code valable"));
     on_db!(&app.db, |pool| sqlx::query("DELETE FROM signing_codes WHERE contract_id = $1").bind(id).execute(pool).await.map(drop)).unwrap();
     assert_eq!(app.call(&a.trainer, RequestSigningCode::PATH, &[("contract_id", &id.to_string())]).await.status, 200);
     let code = code_sent_to(&app, "anne@exemple.fr").await;
@@ -298,7 +331,7 @@ async fn codes_links_and_vigilance(backend: Backend) {
     for _ in 0..5 {
         assert_eq!(sign_as_user(&app, &a.trainer, id, &c.pdf_sha256, true, wrong).await.status, 422);
     }
-    assert!(sign_as_user(&app, &a.trainer, id, &c.pdf_sha256, true, &code).await.text.contains("trop de fois"));
+    assert!(sign_as_user(&app, &a.trainer, id, &c.pdf_sha256, true, &code).await.text.contains("Aucun code valable"));
     on_db!(&app.db, |pool| sqlx::query("DELETE FROM signing_codes WHERE contract_id = $1").bind(id).execute(pool).await.map(drop)).unwrap();
     assert_eq!(app.call(&a.trainer, RequestSigningCode::PATH, &[("contract_id", &id.to_string())]).await.status, 200);
     let code = code_sent_to(&app, "anne@exemple.fr").await;
@@ -315,6 +348,10 @@ async fn codes_links_and_vigilance(backend: Backend) {
     assert_eq!(app.call(&a.staff, SendCentreLink::PATH, &[("contract_id", &id.to_string())]).await.status, 200);
     let fresh = link_sent_to(&app, "contact@centre.fr").await;
     assert_ne!(fresh, token);
+    // A link sent to a former contact stops working when the centre's contact changes.
+    exec(&app, "UPDATE centres SET contact_email = 'nouveau@centre.fr' WHERE id = $1", a.centre).await.unwrap();
+    assert_eq!(app.call(&client(), LoadContractByLink::PATH, &[("token", &fresh)]).await.status, 422);
+    exec(&app, "UPDATE centres SET contact_email = 'contact@centre.fr' WHERE id = $1", a.centre).await.unwrap();
     assert_eq!(app.call(&client(), RequestLinkCode::PATH, &[("token", &fresh)]).await.status, 200);
     let code = code_sent_to(&app, "contact@centre.fr").await;
     // A code sent for the link does not sign as another signer.
@@ -341,6 +378,14 @@ async fn template_versions_and_reminders(backend: Backend) {
     // Saving from a stale page does not overwrite the newer version.
     assert_eq!(app.call(&a.staff, SaveTemplate::PATH, &[("based_on", "1"), ("body", &body), ("note", "")]).await.status, 422);
     assert_eq!(app.call(&a.trainer, SaveTemplate::PATH, &[("based_on", "2"), ("body", &body), ("note", "")]).await.status, 403);
+    // What the template says is text, even inside the editor's textarea.
+    let hostile = format!("{body}\n## Piège\n</textarea><script>alert(1)</script> & fin\n");
+    assert_eq!(app.call(&a.staff, SaveTemplate::PATH, &[("based_on", "2"), ("body", &hostile), ("note", "")]).await.status, 200);
+    let (status, html) = app.get(&a.staff, "/equipe/contrat-type").await;
+    assert_eq!(status, 200);
+    assert!(!html.contains("</textarea><script>"), "the template closes the textarea");
+    assert!(html.contains("&lt;/textarea&gt;&lt;script&gt;alert(1)&lt;/script&gt; &amp; fin"));
+    assert_eq!(app.call(&a.staff, SaveTemplate::PATH, &[("based_on", "3"), ("body", &body), ("note", "")]).await.status, 200);
     let (status, preview) = bytes(&app, &a.staff, "/equipe/contrat-type/2/apercu.pdf").await;
     assert_eq!(status, 200);
     assert!(preview.starts_with(b"%PDF-"));
@@ -353,7 +398,7 @@ async fn template_versions_and_reminders(backend: Backend) {
     assert_eq!(app.call(&a.staff, RedrawContract::PATH, &[("mission_id", &a.mission.to_string())]).await.status, 200);
     let mc: MissionContract = serde_json::from_value(app.call(&a.staff, LoadMissionContract::PATH, &[("mission_id", &a.mission.to_string())]).await.body).unwrap();
     let after = mc.current.unwrap();
-    assert_eq!((after.version, after.content.template_version), (2, 2));
+    assert_eq!((after.version, after.content.template_version), (2, 4));
     assert!(after.content.articles.iter().any(|a| a.title.contains("Clause ajoutée") && a.paragraphs[0].contains("Jeanne Dupont")));
     assert_eq!(mc.versions.len(), 2);
 
@@ -365,6 +410,12 @@ async fn template_versions_and_reminders(backend: Backend) {
     assert_eq!(app::contracts::server::remind_signatures(&app.state).await.unwrap(), 0);
     let reminders = notifications(&app, &a.trainer).await.into_iter().filter(|n| n.title == "Rappel : contrat à signer").count();
     assert_eq!(reminders, 1);
+
+    // Reopening the mission voids the contract nobody signed.
+    let reply = app.call(&a.staff, ChangeMissionStatus::PATH, &[("mission_id", &a.mission.to_string()), ("status", "publiee")]).await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    assert_eq!(view(&app, &a.staff, after.id).await.status, ContractStatus::Superseded);
+    assert!(sign_as_user(&app, &a.trainer, after.id, &after.pdf_sha256, true, "123456").await.text.contains("remplacé"));
 }
 
 on_both_backends!(both_sign_then_nothing_can_change, codes_links_and_vigilance, template_versions_and_reminders);
