@@ -130,6 +130,72 @@ fn Journal(lines: Vec<JournalLine>) -> impl IntoView {
     }
 }
 
+/// The signing steps, the same for a logged-in signer and for a centre's link: ask for the
+/// emailed code, tick consent, type the code, sign. `field`/`value` identify the contract to
+/// both server functions (its id, or the link's token); `document` is the hash of the PDF read.
+#[component]
+fn SignSteps<C, S, CodeOutput, SignOutput>(
+    code: ServerAction<C>,
+    sign: ServerAction<S>,
+    field: &'static str,
+    value: String,
+    document: String,
+    code_to: String,
+    step3: &'static str,
+    consent: &'static str,
+) -> impl IntoView
+where
+    C: server_fn::ServerFn<Error = AppError, Output = String> + serde::de::DeserializeOwned + Clone + Send + Sync + 'static,
+    C: server_fn::ServerFn<Protocol = server_fn::Http<server_fn::codec::PostUrl, CodeOutput>>,
+    C::Client: server_fn::client::Client<AppError>,
+    <<C::Client as server_fn::client::Client<AppError>>::Request as server_fn::request::ClientReq<AppError>>::FormData:
+        From<leptos::web_sys::FormData>,
+    S: server_fn::ServerFn<Error = AppError, Output = ()> + serde::de::DeserializeOwned + Clone + Send + Sync + 'static,
+    S: server_fn::ServerFn<Protocol = server_fn::Http<server_fn::codec::PostUrl, SignOutput>>,
+    S::Client: server_fn::client::Client<AppError>,
+    <<S::Client as server_fn::client::Client<AppError>>::Request as server_fn::request::ClientReq<AppError>>::FormData:
+        From<leptos::web_sys::FormData>,
+    CodeOutput: 'static,
+    SignOutput: 'static,
+{
+    let code_value = code.value();
+    let sign_state = FormState::new(sign);
+    let (code_value_field, sign_value_field) = (value.clone(), value);
+    view! {
+        <ol class="steps">
+            <li>"Lisez le contrat en entier ci-dessous (ou dans le PDF)."</li>
+            <li>{format!("Recevez un code à usage unique par e-mail ({code_to}).")}</li>
+            <li>{step3}</li>
+        </ol>
+        <FormAlert error=error_of(code_value)/>
+        {move || code_value.get().and_then(|r| r.ok()).map(|to| view! {
+            <p class="alert alert-info" role="status" data-testid="code-sent">{format!("Un code vient d'être envoyé à {to}. Il est valable 15 minutes.")}</p>
+        })}
+        <ActionForm action=code attr:class="inline">
+            <input type="hidden" name=field value=code_value_field/>
+            <button type="submit" class="button" disabled=move || code.pending().get()>"Recevoir le code par e-mail"</button>
+        </ActionForm>
+        <ActionForm action=sign attr:class="form">
+            <FormAlert error=sign_state.alert()/>
+            <input type="hidden" name=field value=sign_value_field/>
+            <input type="hidden" name="document" value=document/>
+            <div class="field checkbox" class:has-error=move || sign_state.field("consent").get().is_some()>
+                <label>
+                    <input type="checkbox" name="consent" value="oui"/>
+                    {consent}
+                </label>
+                {move || sign_state.field("consent").get().map(|e| view! { <p class="error">{e}</p> })}
+            </div>
+            <div class="field" class:has-error=move || sign_state.field("code").get().is_some()>
+                <label for="f-code">"Code reçu par e-mail"</label>
+                <input id="f-code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="12"/>
+                {move || sign_state.field("code").get().map(|e| view! { <p class="error">{e}</p> })}
+            </div>
+            <Submit label="Signer le contrat" pending=sign.pending()/>
+        </ActionForm>
+    }
+}
+
 /// The page of a contract for its trainer, its centre's users and staff.
 #[component]
 pub fn ContractPage() -> impl IntoView {
@@ -145,9 +211,6 @@ pub fn ContractPage() -> impl IntoView {
                 {
                     let id_text = contract.id.to_string();
                     let signing = contract.signing_as.map(|_| {
-                        let code_value = code.value();
-                        let sign_state = FormState::new(sign);
-                        let (id_a, id_b) = (id_text.clone(), id_text.clone());
                         let doc = contract.pdf_sha256.clone();
                         let code_to = contract.code_to.clone().unwrap_or_default();
                         let blocker = contract.blocker.clone();
@@ -162,37 +225,9 @@ pub fn ContractPage() -> impl IntoView {
                                         </div>
                                     }.into_any(),
                                     None => view! {
-                                        <ol class="steps">
-                                            <li>"Lisez le contrat en entier ci-dessous (ou dans le PDF)."</li>
-                                            <li>{format!("Recevez un code à usage unique par e-mail ({code_to}).")}</li>
-                                            <li>"Cochez la case, saisissez le code et signez."</li>
-                                        </ol>
-                                        <FormAlert error=error_of(code_value)/>
-                                        {move || code_value.get().and_then(|r| r.ok()).map(|to| view! {
-                                            <p class="alert alert-info" role="status" data-testid="code-sent">{format!("Un code vient d'être envoyé à {to}. Il est valable 15 minutes.")}</p>
-                                        })}
-                                        <ActionForm action=code attr:class="inline">
-                                            <input type="hidden" name="contract_id" value=id_a/>
-                                            <button type="submit" class="button" disabled=move || code.pending().get()>"Recevoir le code par e-mail"</button>
-                                        </ActionForm>
-                                        <ActionForm action=sign attr:class="form">
-                                            <FormAlert error=sign_state.alert()/>
-                                            <input type="hidden" name="contract_id" value=id_b/>
-                                            <input type="hidden" name="document" value=doc/>
-                                            <div class="field checkbox" class:has-error=move || sign_state.field("consent").get().is_some()>
-                                                <label>
-                                                    <input type="checkbox" name="consent" value="oui"/>
-                                                    " J'ai lu l'intégralité du contrat et j'accepte de le signer électroniquement."
-                                                </label>
-                                                {move || sign_state.field("consent").get().map(|e| view! { <p class="error">{e}</p> })}
-                                            </div>
-                                            <div class="field" class:has-error=move || sign_state.field("code").get().is_some()>
-                                                <label for="f-code">"Code reçu par e-mail"</label>
-                                                <input id="f-code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="12"/>
-                                                {move || sign_state.field("code").get().map(|e| view! { <p class="error">{e}</p> })}
-                                            </div>
-                                            <Submit label="Signer le contrat" pending=sign.pending()/>
-                                        </ActionForm>
+                                        <SignSteps code sign field="contract_id" value=id_text.clone() document=doc code_to
+                                            step3="Cochez la case, saisissez le code et signez."
+                                            consent=" J'ai lu l'intégralité du contrat et j'accepte de le signer électroniquement."/>
                                     }.into_any(),
                                 }}
                             </section>
@@ -226,46 +261,15 @@ pub fn LinkSignPage() -> impl IntoView {
         <Loaded resource=data loading="Chargement du contrat…" let:contract>
             {
                 let token_a = token.get_untracked();
-                let token_b = token.get_untracked();
                 let signing = contract.signing_as.map(|_| {
-                    let code_value = code.value();
-                    let sign_state = FormState::new(sign);
                     let doc = contract.pdf_sha256.clone();
                     let code_to = contract.code_to.clone().unwrap_or_default();
                     view! {
                         <section class="panel sign" data-testid="sign-panel">
                             <h2>"Signer le contrat pour le centre"</h2>
-                            <ol class="steps">
-                                <li>"Lisez le contrat en entier ci-dessous (ou dans le PDF)."</li>
-                                <li>{format!("Recevez un code à usage unique par e-mail ({code_to}).")}</li>
-                                <li>"Cochez la case, saisissez le code et signez. Ce lien ne sert qu'à une signature."</li>
-                            </ol>
-                            <FormAlert error=error_of(code_value)/>
-                            {move || code_value.get().and_then(|r| r.ok()).map(|to| view! {
-                                <p class="alert alert-info" role="status" data-testid="code-sent">{format!("Un code vient d'être envoyé à {to}. Il est valable 15 minutes.")}</p>
-                            })}
-                            <ActionForm action=code attr:class="inline">
-                                <input type="hidden" name="token" value=token_a/>
-                                <button type="submit" class="button" disabled=move || code.pending().get()>"Recevoir le code par e-mail"</button>
-                            </ActionForm>
-                            <ActionForm action=sign attr:class="form">
-                                <FormAlert error=sign_state.alert()/>
-                                <input type="hidden" name="token" value=token_b/>
-                                <input type="hidden" name="document" value=doc/>
-                                <div class="field checkbox" class:has-error=move || sign_state.field("consent").get().is_some()>
-                                    <label>
-                                        <input type="checkbox" name="consent" value="oui"/>
-                                        " J'ai lu l'intégralité du contrat et j'accepte de le signer électroniquement au nom du centre."
-                                    </label>
-                                    {move || sign_state.field("consent").get().map(|e| view! { <p class="error">{e}</p> })}
-                                </div>
-                                <div class="field" class:has-error=move || sign_state.field("code").get().is_some()>
-                                    <label for="f-code">"Code reçu par e-mail"</label>
-                                    <input id="f-code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="12"/>
-                                    {move || sign_state.field("code").get().map(|e| view! { <p class="error">{e}</p> })}
-                                </div>
-                                <Submit label="Signer le contrat" pending=sign.pending()/>
-                            </ActionForm>
+                            <SignSteps code sign field="token" value=token_a document=doc code_to
+                                step3="Cochez la case, saisissez le code et signez. Ce lien ne sert qu'à une signature."
+                                consent=" J'ai lu l'intégralité du contrat et j'accepte de le signer électroniquement au nom du centre."/>
                         </section>
                     }
                 });
